@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import MailAutoconfig
+import MailSettings
+
+/// `autoconf-lookup [lookup] ADDRESS`: the ranked settings and notes for an address or domain.
+struct LookupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lookup",
+        abstract: "Look up the settings for an address or a domain (the default command)."
+    )
+
+    @Argument(help: ArgumentHelp("An email address (alice@example.com) or a domain (example.com).", valueName: "address-or-domain"))
+    var input: String
+
+    @OptionGroup var options: LookupOptionGroup
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let query: MailQuery
+        do {
+            query = try MailQuery(parsing: input)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let lookupOptions = options.lookupOptions(environment: environment)
+        let result: LookupResult
+        if options.offline {
+            result = KnowledgeBase.bundled.lookup(query, input: input, options: lookupOptions)
+        } else {
+            result = await AutoconfigResolver().resolve(query, input: input, options: lookupOptions)
+        }
+        if options.json {
+            print(try LookupJSON.encode(result))
+        } else {
+            let renderer = HumanRenderer(language: lookupOptions.language, width: TerminalWidth.current(environment))
+            print(renderer.render(result, query: query, preferred: lookupOptions.preferredIncoming), terminator: "")
+        }
+        if !result.isComplete {
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import AutoconfLookupCLI
+
+await AutoconfLookup.runMain()
