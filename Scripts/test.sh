@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs (Debian packages) and runs the whole suite.
+#
+#   Scripts/test.sh                 # everything
+#   Scripts/test.sh --filter Ranking   # extra arguments go to `swift test`
+#
+# Set AUTOCONF_REQUIRE_WORLD=1 (as .ci/run does) to turn "skipped: missing program" into failures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Programs the tests run, and the Debian package that brings each.
+declare -A needed=(
+    [python3]=python3            # Scripts/generate-knowledge-base.py --check, run by ProviderDataTests
+)
+
+missing=()
+for program in "${!needed[@]}"; do
+    command -v "$program" >/dev/null 2>&1 || missing+=("${needed[$program]}")
+done
+if ((${#missing[@]})); then
+    echo "test.sh: installing ${missing[*]}" >&2
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+swift build --build-tests
+swift test --skip-build "$@"
