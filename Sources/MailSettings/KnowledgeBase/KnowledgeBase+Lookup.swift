@@ -6,7 +6,7 @@ extension KnowledgeBase {
     /// with the next MX host.
     public func finding(for domain: DomainName, mxHosts: [String] = []) -> (SourceFinding, SourceReport) {
         if let provider = provider(forDomain: domain) {
-            return finding(provider, domain: domain, how: "\(domain.ascii) is a \(provider.name) domain")
+            return finding(provider, domain: domain, how: "\(domain.ascii) belongs to \(provider.name)")
         }
         var relayNotes: [NoteRequest] = []
         var relays: [String] = []
