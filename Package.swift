@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "swift-mail-autoconfig",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "MailSettings", targets: ["MailSettings"]),
         .library(name: "MailAutoconfig", targets: ["MailAutoconfig"]),

@@ -12,6 +12,20 @@ struct KnowledgeBaseTests {
         #expect(Set(base.providers.map(\.id)).count == base.providers.count)
     }
 
+    @Test("every embedded record reads back as exactly its ProviderData file")
+    func recordsMatchTheirSource() throws {
+        let folder = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ProviderData/providers")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+        let fresh = try KnowledgeBase.decodeBundled()
+        #expect(fresh.providers.count == files.count)
+        for file in files {
+            let source = try JSONDecoder().decode(Provider.self, from: Data(contentsOf: folder.appendingPathComponent(file)))
+            #expect(fresh.provider(id: source.id) == source, "\(file) differs from its embedded record")
+        }
+    }
+
     @Test(
         "the providers the foundation issue names are curated",
         arguments: [

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // LocalizedError, without loading all of Foundation
+#else
 import Foundation
+#endif
 
 /// Why an email address or domain name was refused.
 ///

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Internationalised domain names, label by label: a small subset of UTS 46 processing.
 ///
 /// What is done:
@@ -46,8 +44,15 @@ enum IDNA {
                 scalars.append(scalar)
             }
         }
-        // `precomposedStringWithCanonicalMapping` is NFC; swift-corelibs-foundation has it on Linux too.
-        return String(scalars).lowercased().precomposedStringWithCanonicalMapping
+        return nfc(String(scalars).lowercased())
+    }
+
+    /// Unicode Normalization Form C, from the standard library, so that this module needs no
+    /// Foundation beyond FoundationEssentials (loading all of Foundation costs a short-lived
+    /// CLI process milliseconds). `_nfcCodeUnits` is the normaliser swift-foundation itself uses.
+    static func nfc(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }  // ASCII is already NFC
+        return String(decoding: Array(text._nfcCodeUnits), as: UTF8.self)
     }
 
     // MARK: To ASCII

@@ -8,17 +8,16 @@ struct HostingPatterns: Sendable {
     private var wildcard: [String: (Int, String)] = [:]
     private var relative: [(index: Int, pattern: String)] = []
 
-    init(providers: [Provider]) {
-        for (index, provider) in providers.enumerated() {
-            for pattern in provider.mxPatterns {
-                if pattern.contains("%EMAILDOMAIN%") {
-                    relative.append((index, pattern))
-                } else if pattern.hasPrefix("*.") {
-                    let suffix = String(pattern.dropFirst(2))
-                    wildcard[suffix] = wildcard[suffix] ?? (index, pattern)
-                } else {
-                    exact[pattern] = exact[pattern] ?? (index, pattern)
-                }
+    /// Indexes patterns, each with the position of its provider; the first claim of a pattern wins.
+    init(_ patterns: [(pattern: String, position: Int)]) {
+        for (pattern, index) in patterns {
+            if pattern.contains("%EMAILDOMAIN%") {
+                relative.append((index, pattern))
+            } else if pattern.hasPrefix("*.") {
+                let suffix = String(pattern.dropFirst(2))
+                wildcard[suffix] = wildcard[suffix] ?? (index, pattern)
+            } else {
+                exact[pattern] = exact[pattern] ?? (index, pattern)
             }
         }
     }
@@ -33,7 +32,7 @@ struct HostingPatterns: Sendable {
             if let hit = wildcard[String(rest)] { return hit }
         }
         for (index, pattern) in relative {
-            let concrete = pattern.replacingOccurrences(of: "%EMAILDOMAIN%", with: domain)
+            let concrete = pattern.replacing("%EMAILDOMAIN%", with: domain)
             if concrete.hasPrefix("*.") {
                 if host.hasSuffix(concrete.dropFirst()) { return (index, pattern) }
             } else if concrete == host {

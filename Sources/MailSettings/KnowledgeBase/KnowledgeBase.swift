@@ -1,78 +1,102 @@
-import Foundation
-
 /// Known providers, their servers, hosting patterns and notes; answers in microseconds, without network.
 ///
-/// ``bundled`` is the knowledge base compiled into the package (from `ProviderData/`); it is decoded
-/// once, the first time it is used.
+/// ``bundled`` is the knowledge base compiled into the package (from `ProviderData/`). Its index is
+/// read the first time it is used, and each provider's record the first time that provider is
+/// asked for, so a short-lived process pays only for what it looks at.
 ///
 /// ```swift
 /// let gmail = KnowledgeBase.bundled.provider(forDomain: try DomainName("gmail.com"))
 /// ```
 public struct KnowledgeBase: Sendable {
-    /// Every provider, sorted by id.
-    public let providers: [Provider]
     /// The note catalog.
     public let notes: NoteCatalog
 
-    private let indexByID: [String: Int]
-    private let indexByDomain: [String: Int]
+    private let store: ProviderStore
+    private let positionByID: [String: Int]
+    private let positionByDomain: [String: Int]
     private let patterns: HostingPatterns
 
     /// The knowledge base built into the package.
     public static let bundled: KnowledgeBase = {
         do {
-            return try KnowledgeBase(json: EmbeddedKnowledgeBase.json)
+            return try decodeBundled()
         } catch {
-            // Tests decode the embedded data on every run, so this is a build defect, not bad input.
-            fatalError("the embedded knowledge base does not decode (\(error)); run Scripts/generate-knowledge-base.py")
+            // Tests read the whole embedded data on every run, so this is a build defect, not bad input.
+            fatalError("the embedded knowledge base is malformed (\(error)); run Scripts/generate-knowledge-base.py")
         }
     }()
 
-    /// Decodes a knowledge base from the JSON that `Scripts/generate-knowledge-base.py` embeds:
-    /// `{"notes": {…}, "providers": […]}`.
-    public init(json: String) throws {
-        struct Payload: Decodable {
-            var notes: NoteCatalog
-            var providers: [Provider]
-        }
-        let payload = try JSONDecoder().decode(Payload.self, from: Data(json.utf8))
-        self.init(providers: payload.providers, notes: payload.notes)
+    /// Reads the embedded index anew, without the cache behind ``bundled``.
+    ///
+    /// For measuring the cost of a first lookup; everyday code uses ``bundled``.
+    public static func decodeBundled() throws -> KnowledgeBase {
+        let index = try EmbeddedRecord.index(EmbeddedKnowledgeBase.index)
+        return KnowledgeBase(
+            store: ProviderStore(records: EmbeddedKnowledgeBase.providers),
+            notes: try EmbeddedRecord.notes(EmbeddedKnowledgeBase.notes),
+            positionByID: index.ids,
+            positionByDomain: index.domains,
+            patterns: HostingPatterns(index.mxPatterns)
+        )
     }
 
     /// Builds a knowledge base from providers and notes (for tests and for tools with data of their own).
-    /// When two providers claim the same domain or MX pattern, the first one wins.
+    /// When two providers claim the same id, domain or MX pattern, the first one wins.
     public init(providers: [Provider], notes: NoteCatalog) {
-        self.providers = providers
-        self.notes = notes
         var byID: [String: Int] = [:]
         var byDomain: [String: Int] = [:]
-        for (index, provider) in providers.enumerated() {
-            byID[provider.id] = byID[provider.id] ?? index
+        var patterns: [(pattern: String, position: Int)] = []
+        for (position, provider) in providers.enumerated() {
+            byID[provider.id] = byID[provider.id] ?? position
             for domain in provider.domains {
-                byDomain[domain] = byDomain[domain] ?? index
+                byDomain[domain] = byDomain[domain] ?? position
             }
+            patterns += provider.mxPatterns.map { ($0, position) }
         }
-        indexByID = byID
-        indexByDomain = byDomain
-        patterns = HostingPatterns(providers: providers)
+        self.init(
+            store: ProviderStore(providers: providers),
+            notes: notes,
+            positionByID: byID,
+            positionByDomain: byDomain,
+            patterns: HostingPatterns(patterns)
+        )
+    }
+
+    private init(
+        store: ProviderStore,
+        notes: NoteCatalog,
+        positionByID: [String: Int],
+        positionByDomain: [String: Int],
+        patterns: HostingPatterns
+    ) {
+        self.store = store
+        self.notes = notes
+        self.positionByID = positionByID
+        self.positionByDomain = positionByDomain
+        self.patterns = patterns
+    }
+
+    /// Every provider, sorted by id (this reads every record: prefer the look-ups below).
+    public var providers: [Provider] {
+        (0..<store.count).map(store.provider(at:))
     }
 
     /// The provider with this id, such as `gmail`.
     public func provider(id: String) -> Provider? {
-        indexByID[id].map { providers[$0] }
+        positionByID[id].map(store.provider(at:))
     }
 
     /// The provider whose mail domains include `domain` exactly.
     public func provider(forDomain domain: DomainName) -> Provider? {
-        indexByDomain[domain.ascii].map { providers[$0] }
+        positionByDomain[domain.ascii].map(store.provider(at:))
     }
 
     /// The provider an MX host points to, by the hosting patterns (exact names first,
     /// then the longest `*.` suffix, then patterns relative to the user's domain).
     public func hostingMatch(forMXHost mxHost: String, domain: DomainName) -> HostingMatch? {
         let host = Self.normalizedHost(mxHost)
-        guard let (index, pattern) = patterns.match(host: host, domain: domain.ascii) else { return nil }
-        return HostingMatch(provider: providers[index], mxHost: host, pattern: pattern)
+        guard let (position, pattern) = patterns.match(host: host, domain: domain.ascii) else { return nil }
+        return HostingMatch(provider: store.provider(at: position), mxHost: host, pattern: pattern)
     }
 
     static func normalizedHost(_ host: String) -> String {
@@ -90,13 +114,4 @@ public struct HostingMatch: Sendable, Hashable {
     public var mxHost: String
     /// The pattern that matched, as written in the knowledge base.
     public var pattern: String
-}
-
-extension KnowledgeBase {
-    /// Decodes the embedded data anew, without the cache behind ``bundled``.
-    ///
-    /// For measuring the cost of a first lookup; everyday code uses ``bundled``.
-    public static func decodeBundled() throws -> KnowledgeBase {
-        try KnowledgeBase(json: EmbeddedKnowledgeBase.json)
-    }
 }

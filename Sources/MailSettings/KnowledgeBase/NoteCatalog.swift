@@ -1,15 +1,22 @@
 /// The notes the package can give, in every supported language, keyed by stable id.
 ///
 /// Texts may hold the placeholders `{provider}`, `{domain}`, `{host}` and `{port}`.
-public struct NoteCatalog: Sendable, Hashable, Decodable {
+public struct NoteCatalog: Sendable, Hashable {
     /// One note in every language.
-    public struct Entry: Sendable, Hashable, Decodable {
+    public struct Entry: Sendable, Hashable {
         /// Action, warning or info.
         public var kind: Note.Kind
         /// English text.
         public var en: String
         /// Spanish text.
         public var es: String
+
+        /// Creates an entry.
+        public init(kind: Note.Kind, en: String, es: String) {
+            self.kind = kind
+            self.en = en
+            self.es = es
+        }
 
         /// The text in `language`.
         public func text(in language: Language) -> String {
@@ -25,10 +32,6 @@ public struct NoteCatalog: Sendable, Hashable, Decodable {
 
     /// Creates a catalog from entries.
     public init(entries: [String: Entry]) { self.entries = entries }
-
-    public init(from decoder: any Decoder) throws {
-        entries = try decoder.singleValueContainer().decode([String: Entry].self)
-    }
 
     /// Every note id, sorted.
     public var ids: [String] { entries.keys.sorted() }
@@ -50,7 +53,7 @@ public struct NoteCatalog: Sendable, Hashable, Decodable {
         guard template.contains("{") else { return template }
         var result = template
         for (name, value) in values {
-            result = result.replacingOccurrences(of: "{\(name)}", with: value)
+            result = result.replacing("{\(name)}", with: value)
         }
         return result
     }

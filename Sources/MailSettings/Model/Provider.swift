@@ -69,6 +69,39 @@ public struct Provider: Sendable, Hashable, Codable, Identifiable {
     /// The provider's own help page for mail programs.
     public var help: String?
 
+    /// Creates a provider entry (for tools that bring data of their own; the bundled base is built for you).
+    public init(
+        id: String,
+        name: String,
+        kind: Kind = .mailbox,
+        origin: Origin = .curated,
+        ispdb: [String] = [],
+        lastReviewed: String? = nil,
+        confidence: Confidence = .high,
+        confidenceReason: String? = nil,
+        domains: [String] = [],
+        mxPatterns: [String] = [],
+        incoming: [ServerSettings] = [],
+        outgoing: [ServerSettings] = [],
+        notes: [NoteReference] = [],
+        help: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.origin = origin
+        self.ispdb = ispdb
+        self.lastReviewed = lastReviewed
+        self.confidence = confidence
+        self.confidenceReason = confidenceReason
+        self.domains = domains
+        self.mxPatterns = mxPatterns
+        self.incoming = incoming
+        self.outgoing = outgoing
+        self.notes = notes
+        self.help = help
+    }
+
     private enum CodingKeys: String, CodingKey {
         case id, name, kind, origin, ispdb, lastReviewed, confidence, confidenceReason
         case domains, mxPatterns, incoming, outgoing, notes, help

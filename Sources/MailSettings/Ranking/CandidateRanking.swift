@@ -1,5 +1,3 @@
-import Foundation
-
 /// Merges the servers of every source into ranked candidates, and explains each score.
 ///
 /// Pure and deterministic: the same findings and policy always give the same list.
