@@ -62,3 +62,34 @@ struct HostingPatternTests {
         #expect((result.incoming.first?.score ?? 1) < 0.9)
     }
 }
+
+@Suite("Patterns relative to the user's domain, and note placeholders")
+struct RelativePatternTests {
+    @Test(
+        "%EMAILDOMAIN% patterns compare in place",
+        arguments: [
+            ("mail.contoso.test", "mail.%EMAILDOMAIN%", true),
+            ("contoso.test", "%EMAILDOMAIN%", true),
+            ("mx.contoso.test", "*.%EMAILDOMAIN%", true),
+            ("a.b.contoso.test", "*.%EMAILDOMAIN%", true),
+            ("contoso.test", "*.%EMAILDOMAIN%", false),
+            ("xcontoso.test", "*.%EMAILDOMAIN%", false),
+            ("mail.contoso.test.evil.test", "mail.%EMAILDOMAIN%", false),
+            ("webmail.contoso.test", "mail.%EMAILDOMAIN%", false),
+            ("mx.contoso.test.hoster.test", "*.%EMAILDOMAIN%.hoster.test", true),
+            ("mail.contoso.test", "mail.example.test", false),
+        ]
+    )
+    func relative(host: String, pattern: String, matches: Bool) {
+        #expect(HostingPatterns.host(host, matches: pattern, domain: "contoso.test") == matches)
+    }
+
+    @Test("note placeholders: known ones filled, unknown and unclosed ones kept as written")
+    func fill() {
+        let values = ["provider": "X Mail", "host": "smtp.x.test"]
+        #expect(NoteCatalog.fill("{provider} on {host}", with: values) == "X Mail on smtp.x.test")
+        #expect(NoteCatalog.fill("{nothing} and {provider}", with: values) == "{nothing} and X Mail")
+        #expect(NoteCatalog.fill("open { brace {provider", with: values) == "open { brace {provider")
+        #expect(NoteCatalog.fill("no braces", with: values) == "no braces")
+    }
+}

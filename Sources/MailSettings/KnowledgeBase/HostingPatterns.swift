@@ -31,14 +31,24 @@ struct HostingPatterns: Sendable {
             rest = rest[rest.index(after: dot)...]
             if let hit = wildcard[String(rest)] { return hit }
         }
-        for (index, pattern) in relative {
-            let concrete = pattern.replacing("%EMAILDOMAIN%", with: domain)
-            if concrete.hasPrefix("*.") {
-                if host.hasSuffix(concrete.dropFirst()) { return (index, pattern) }
-            } else if concrete == host {
-                return (index, pattern)
-            }
+        for (index, pattern) in relative where Self.host(host, matches: pattern, domain: domain) {
+            return (index, pattern)
         }
         return nil
+    }
+
+    /// Whether a host matches a pattern with one `%EMAILDOMAIN%`, compared in place:
+    /// `mail.%EMAILDOMAIN%` is `mail.` + the domain, `*.%EMAILDOMAIN%` any subdomain of it.
+    static func host(_ host: String, matches pattern: String, domain: String) -> Bool {
+        let token = "%EMAILDOMAIN%"
+        guard let start = pattern.indices.first(where: { pattern[$0...].hasPrefix(token) }) else { return false }
+        var prefix = pattern[..<start]
+        let suffix = pattern[pattern.index(start, offsetBy: token.count)...]
+        let wildcard = prefix.hasPrefix("*.")
+        if wildcard { prefix = prefix.dropFirst() }  // keep the dot: "*.x" needs at least one label before ".x"
+        let middle = domain + suffix
+        guard host.hasSuffix(middle) else { return false }
+        let head = host.dropLast(middle.count)
+        return wildcard ? head.count > prefix.count && head.hasSuffix(prefix) : head == prefix
     }
 }

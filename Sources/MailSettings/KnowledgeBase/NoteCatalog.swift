@@ -50,11 +50,15 @@ public struct NoteCatalog: Sendable, Hashable {
 
     /// Replaces `{name}` placeholders with values; unknown ones stay as written.
     static func fill(_ template: String, with values: [String: String]) -> String {
-        guard template.contains("{") else { return template }
-        var result = template
-        for (name, value) in values {
-            result = result.replacing("{\(name)}", with: value)
+        guard template.utf8.contains(UInt8(ascii: "{")) else { return template }
+        var result = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            result += rest[..<open]
+            let name = String(rest[rest.index(after: open)..<close])
+            result += values[name] ?? String(rest[open...close])
+            rest = rest[rest.index(after: close)...]
         }
-        return result
+        return result + rest
     }
 }
