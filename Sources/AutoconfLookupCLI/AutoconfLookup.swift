@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 
 /// The `autoconf-lookup` command: which POP3/IMAP and SMTP settings work for an address,
 /// and what the person must do first.
@@ -42,8 +41,8 @@ public struct AutoconfLookup: AsyncParsableCommand {
             }
             exit(withError: nil)
         } catch {
-            if let exit = error as? ExitCode {
-                Foundation.exit(exit.rawValue)  // a chosen status, already explained by the output
+            if let chosen = error as? ExitCode {
+                ProcessExit.now(chosen.rawValue)  // a chosen status, already explained by the output
             }
             let code = exitCode(for: error)
             if code == .success || error is CleanExit {
@@ -57,7 +56,7 @@ public struct AutoconfLookup: AsyncParsableCommand {
             if !clean.isEmpty {
                 StandardError.write("autoconf-lookup: \(clean) (see 'autoconf-lookup --help')")
             }
-            Foundation.exit(code.rawValue)
+            ProcessExit.now(code.rawValue)
         }
     }
 }

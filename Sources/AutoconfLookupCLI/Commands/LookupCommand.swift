@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import MailAutoconfig
 import MailSettings
 
@@ -16,7 +15,7 @@ struct LookupCommand: AsyncParsableCommand {
     @OptionGroup var options: LookupOptionGroup
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         let query: MailQuery
         do {
             query = try MailQuery(parsing: input)
@@ -31,7 +30,7 @@ struct LookupCommand: AsyncParsableCommand {
             result = await AutoconfigResolver().resolve(query, input: input, options: lookupOptions)
         }
         if options.json {
-            print(try LookupJSON.encode(result))
+            print(LookupJSON.encode(result))
         } else {
             let renderer = HumanRenderer(language: lookupOptions.language, width: TerminalWidth.current(environment))
             print(renderer.render(result, query: query, preferred: lookupOptions.preferredIncoming), terminator: "")

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import MailSettings
 
 /// `autoconf-lookup providers`: what the bundled knowledge base knows.
@@ -15,7 +14,7 @@ struct ProvidersCommand: ParsableCommand {
     func run() throws {
         let providers = KnowledgeBase.bundled.providers
         if json {
-            print(try LookupJSON.encode(providers.map(ProviderListing.init)))
+            print(LookupJSON.encode(providers))
             return
         }
         let rows = providers.map { provider -> [String] in
@@ -29,36 +28,5 @@ struct ProvidersCommand: ParsableCommand {
         print(TextTable.render(header: ["ID", "NAME", "OFFERS", "CONFIDENCE", "ORIGIN", "DOMAINS"], rows: rows), terminator: "")
         let domainCount = providers.reduce(0) { $0 + $1.domains.count }
         print("\(providers.count) providers, \(domainCount) domains")
-    }
-}
-
-/// One provider as `providers --json` prints it.
-struct ProviderListing: Encodable {
-    var id: String
-    var name: String
-    var kind: Provider.Kind
-    var origin: Provider.Origin
-    var confidence: Provider.Confidence
-    var lastReviewed: String?
-    var domains: [String]
-    var mxPatterns: [String]
-    var incoming: [ServerSettings]
-    var outgoing: [ServerSettings]
-    var notes: [String]
-    var help: String?
-
-    init(_ provider: Provider) {
-        id = provider.id
-        name = provider.name
-        kind = provider.kind
-        origin = provider.origin
-        confidence = provider.confidence
-        lastReviewed = provider.lastReviewed
-        domains = provider.domains
-        mxPatterns = provider.mxPatterns
-        incoming = provider.incoming
-        outgoing = provider.outgoing
-        notes = provider.notes.map(\.id)
-        help = provider.help
     }
 }

@@ -43,7 +43,7 @@ struct HumanRenderer {
                 "\(settings.port)",
                 text.security(settings.security),
                 text.username(settings.username),
-                String(format: "%.2f", candidate.score),
+                ScoreText.format(candidate.score),
             ]
         }
         return TextTable.render(header: ["#"] + text.columns, rows: rows, indent: "  ", rightAligned: [0, 3, 6])

@@ -45,9 +45,9 @@ struct HumanText {
     /// Shows a user-name template in words when no address was given.
     func username(_ username: String) -> String {
         username
-            .replacingOccurrences(of: "%EMAILADDRESS%", with: spanish ? "<tu dirección>" : "<your address>")
-            .replacingOccurrences(of: "%EMAILLOCALPART%", with: spanish ? "<nombre antes de @>" : "<name before @>")
-            .replacingOccurrences(of: "%EMAILDOMAIN%", with: spanish ? "<dominio>" : "<domain>")
+            .replacing("%EMAILADDRESS%", with: spanish ? "<tu dirección>" : "<your address>")
+            .replacing("%EMAILLOCALPART%", with: spanish ? "<nombre antes de @>" : "<name before @>")
+            .replacing("%EMAILDOMAIN%", with: spanish ? "<dominio>" : "<domain>")
     }
 
     func status(_ status: SourceReport.Status) -> String {

@@ -1,10 +1,14 @@
-import Foundation
+import MailSettings
 
-/// The JSON encoding of the CLI contract: pretty, keys sorted (stable output to diff), no escaped slashes.
+/// The JSON output of the CLI: pretty, keys in the contract's order, no escaped slashes.
 enum LookupJSON {
-    static func encode<Value: Encodable>(_ value: Value) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    /// `lookup --json`.
+    static func encode(_ result: LookupResult) -> String {
+        result.json.prettyPrinted
+    }
+
+    /// `providers --json`.
+    static func encode(_ providers: [Provider]) -> String {
+        JSONValue.array(providers.map(\.listingJSON)).prettyPrinted
     }
 }
