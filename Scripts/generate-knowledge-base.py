@@ -22,11 +22,11 @@ Standard library only: runs with a bare python3.
 
 import argparse
 import json
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
+
+from atomic_file import write_atomically
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = "Sources/MailSettings/KnowledgeBase/EmbeddedKnowledgeBase.swift"
@@ -496,22 +496,6 @@ def render(notes, providers):
     swift += FOOTER
     size = sum(len(r.encode("utf-8")) for r in records)
     return swift, size
-
-
-def write_atomically(path, content):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content.encode("utf-8"))
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def main():

@@ -21,13 +21,13 @@ Usage: Scripts/import-ispdb.py [--ispdb DIR] [--data DIR] [--verbose]
 
 import argparse
 import json
-import os
 import re
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
+
+from atomic_file import write_atomically
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -300,28 +300,6 @@ def ordered(provider):
 
 def render(provider):
     return json.dumps(ordered(provider), indent=2, ensure_ascii=False) + "\n"
-
-
-def write_atomically(path, content):
-    """Write only when the content changes, through a temporary file and a rename."""
-    try:
-        if path.read_text(encoding="utf-8") == content:
-            return False
-    except FileNotFoundError:
-        pass
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
-    return True
 
 
 def read_existing(providers_dir):
