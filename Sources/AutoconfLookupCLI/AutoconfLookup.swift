@@ -3,6 +3,7 @@ import ArgumentParser
 /// The `autoconf-lookup` command: which POP3/IMAP and SMTP settings work for an address,
 /// and what the person must do first.
 public struct AutoconfLookup: AsyncParsableCommand {
+    /// The command's name, help text with examples, version and subcommands (`lookup` is the default).
     public static let configuration = CommandConfiguration(
         commandName: "autoconf-lookup",
         abstract: "Find the POP3, IMAP and SMTP settings for an email address, and what to do before they work.",
@@ -27,6 +28,7 @@ public struct AutoconfLookup: AsyncParsableCommand {
         defaultSubcommand: LookupCommand.self
     )
 
+    /// Creates the command (swift-argument-parser fills it in when parsing).
     public init() {}
 
     /// Runs the command line like `main()`, but with errors written as one line on standard
