@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
@@ -21,6 +23,10 @@ let package = Package(
             dependencies: [
                 "MailSettings",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // The command-line logic, as a library so tests can drive it.
@@ -34,8 +40,16 @@ let package = Package(
         ),
         // A plain executable target, not a product: library users never fetch the argument parser.
         .executableTarget(name: "autoconf-lookup", dependencies: ["AutoconfLookupCLI"]),
-        .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"]),
-        .testTarget(name: "MailAutoconfigTests", dependencies: ["MailAutoconfig"]),
+        .testTarget(name: "MailSettingsTests", dependencies: ["MailSettings"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "MailAutoconfigTests",
+            dependencies: [
+                "MailAutoconfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(
             name: "AutoconfLookupCLITests",
             dependencies: ["AutoconfLookupCLI", "autoconf-lookup"]

@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 
 # Programs the tests run, and the Debian package that brings each.
 declare -A needed=(
-    [python3]=python3            # Scripts/generate-knowledge-base.py --check, run by ProviderDataTests
+    [python3]=python3            # Scripts/generate-knowledge-base.py --check, run by ProviderDataTests; the test world's stalling server
+    [nginx]=nginx-light          # the test world's HTTPS/HTTP server (Tests/MailAutoconfigTests/World)
+    [openssl]=openssl            # the test world's CA and certificates
 )
 
 missing=()
