@@ -184,3 +184,26 @@ struct LookupCommandTests {
         }
     }
 }
+
+/// The network options are checked before anything is sent.
+@Suite("autoconf-lookup network options")
+struct NetworkOptionTests {
+    @Test(
+        "bad network options: one line on stderr, exit 64, nothing sent",
+        arguments: [
+            ["--timeout", "0"],
+            ["--timeout", "1000"],
+            ["--resolve", "autoconfig.example.test:443"],
+            ["--resolve", "autoconfig.example.test:99999:127.0.0.1"],
+            ["--connect-to", "a:443:b"],
+            ["--ispdb-url", "ftp://ispdb.example.test/"],
+            ["--cacert", "/nonexistent/ca.pem"],
+        ]
+    )
+    func invalid(arguments: [String]) throws {
+        let run = try CLIRunner.run(["alice@example.test", "--resolve", "example.test:443:127.0.0.1"] + arguments)
+        #expect(run.status == 64, "\(arguments): \(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.split(separator: "\n").count == 1, "\(arguments): \(run.stderr)")
+    }
+}

@@ -14,6 +14,8 @@ struct LookupCommand: AsyncParsableCommand {
 
     @OptionGroup var options: LookupOptionGroup
 
+    @OptionGroup(title: "Network options") var network: NetworkOptionGroup
+
     func run() async throws {
         let environment = ProcessEnvironment.current()
         let query: MailQuery
@@ -27,7 +29,10 @@ struct LookupCommand: AsyncParsableCommand {
         if options.offline {
             result = KnowledgeBase.bundled.lookup(query, input: input, options: lookupOptions)
         } else {
-            result = await AutoconfigResolver().resolve(query, input: input, options: lookupOptions)
+            let resolver = try AutoconfigResolver(http: try network.httpClient())
+            result = await resolver.resolve(
+                query, input: input, options: network.resolverOptions(lookup: lookupOptions, offline: false)
+            )
         }
         if options.json {
             print(LookupJSON.encode(result))

@@ -1,0 +1,75 @@
+import ArgumentParser
+import MailAutoconfig
+import MailSettings
+
+/// Options of the commands that go on the network.
+struct NetworkOptionGroup: ParsableArguments {
+    @Option(help: ArgumentHelp("One deadline for the whole lookup, in seconds (0.1–300).", valueName: "seconds"))
+    var timeout: Double = 10
+
+    @Flag(name: .customLong("no-http"), help: "Never use the plain-HTTP autoconfig sources (they are untrusted).")
+    var noHTTP = false
+
+    @Flag(name: .customLong("no-send-address"), help: "Never send the address to the domain's servers (?emailaddress=, Autodiscover).")
+    var noSendAddress = false
+
+    @Option(name: .customLong("ispdb-url"), help: ArgumentHelp("Base URL of the ISPDB; the domain is appended.", valueName: "url"))
+    var ispdbURL: String = ResolverOptions.defaultISPDBBaseURL
+
+    @Option(help: ArgumentHelp("Connect to ADDR instead of resolving HOST for PORT (repeatable; curl's --resolve).", valueName: "host:port:addr"))
+    var resolve: [String] = []
+
+    @Option(
+        name: .customLong("connect-to"),
+        help: ArgumentHelp("Connect to HOST2:PORT2 instead of HOST:PORT; TLS still checks HOST (repeatable).", valueName: "host:port:host2:port2")
+    )
+    var connectTo: [String] = []
+
+    @Option(help: ArgumentHelp("A PEM file of certificates to trust besides the system's (repeatable).", valueName: "file"))
+    var cacert: [String] = []
+
+    func validate() throws {
+        guard timeout >= 0.1, timeout <= 300 else {
+            throw ValidationError("--timeout \(timeout) is out of range: give 0.1 to 300 seconds")
+        }
+        do {
+            _ = try HTTPURL(ispdbURL)
+        } catch {
+            throw ValidationError("--ispdb-url: \(error.description)")
+        }
+        do {
+            _ = try AddressMapping(parsingResolve: resolve, parsingConnectTo: connectTo)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The resolver options for a lookup.
+    func resolverOptions(lookup: LookupOptions, offline: Bool) -> ResolverOptions {
+        ResolverOptions(
+            lookup: lookup,
+            offline: offline,
+            timeout: .milliseconds(Int((timeout * 1000).rounded())),
+            allowPlainHTTP: !noHTTP,
+            sendAddress: !noSendAddress,
+            ispdbBaseURL: ispdbURL
+        )
+    }
+
+    /// The HTTP client these options describe.
+    func httpClient() throws -> NIOHTTPClient {
+        var roots: [String] = []
+        for path in cacert {
+            switch FileBytes.read(path: path, limit: 1 << 20) {
+            case .success(let bytes): roots.append(String(decoding: bytes, as: UTF8.self))
+            case .failure(let failure): throw ValidationError("--cacert \(path): cannot read it: \(failure)")
+            }
+        }
+        let mapping = try AddressMapping(parsingResolve: resolve, parsingConnectTo: connectTo)
+        do {
+            return try NIOHTTPClient(additionalTrustRootsPEM: roots, addressMapping: mapping)
+        } catch {
+            throw ValidationError("--cacert: \(error.description)")
+        }
+    }
+}
