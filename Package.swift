@@ -45,6 +45,7 @@ let package = Package(
             name: "MailAutoconfigTests",
             dependencies: [
                 "MailAutoconfig",
+                "autoconf-lookup",  // the sources' end-to-end test runs the built binary
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
