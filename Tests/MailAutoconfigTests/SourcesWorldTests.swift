@@ -128,6 +128,66 @@ struct SourcesWorldTests {
     }
 }
 
+/// Autodiscover redirects against nginx: followed to another domain with a warning note, and a
+/// redirect loop stopped after ten.
+@Suite("Autodiscover redirects against nginx", .serialized, .enabled(if: World.canRun, World.skipMessage))
+struct AutodiscoverWorldTests {
+    static func response(_ account: String) -> String {
+        """
+        <?xml version="1.0" encoding="utf-8"?>
+        <Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">
+          <Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">
+            <Account>\(account)</Account>
+          </Response>
+        </Autodiscover>
+
+        """
+    }
+
+    static func resolve(_ world: World) async throws -> LookupResult {
+        let http = try NIOHTTPClient(additionalTrustRootsPEM: [world.caPEM], addressMapping: world.addressMapping)
+        return await (try AutoconfigResolver(http: http)).resolve(
+            try MailQuery(parsing: "alice@example.test"), input: "alice@example.test",
+            options: ResolverOptions(timeout: .seconds(20), allowPlainHTTP: false, ispdbBaseURL: "https://autoconfig.example.test/no-ispdb/")
+        )
+    }
+
+    @Test("redirectAddr to another domain is followed, and the person is warned")
+    func redirectAddress() async throws {
+        var options = World.Options()
+        options.hostNames += ["autodiscover.other.test"]
+        let world = try await World.start(options)
+        defer { world.stop() }
+        try world.write("autodiscover.example.test", "/autodiscover/autodiscover.xml", Self.response(
+            "<Action>redirectAddr</Action><RedirectAddr>alice@other.test</RedirectAddr>"))
+        try world.write("autodiscover.other.test", "/autodiscover/autodiscover.xml", Self.response("""
+            <Action>settings</Action>
+            <Protocol><Type>POP3</Type><Server>pop.other.test</Server><Port>995</Port><SSL>on</SSL></Protocol>
+            <Protocol><Type>SMTP</Type><Server>smtp.other.test</Server><Port>465</Port><SSL>on</SSL></Protocol>
+            """))
+        let result = try await Self.resolve(world)
+        let autodiscover = try #require(result.sources.first { $0.id == .autodiscover })
+        #expect(autodiscover.status == .found, "\(autodiscover)")
+        #expect(autodiscover.detail.contains("autodiscover.other.test"))
+        #expect(result.incoming.first?.settings.hostname == "pop.other.test")
+        let note = try #require(result.notes.first { $0.id == "autodiscover-redirect" })
+        #expect(note.kind == .warning)
+        #expect(note.text.contains("autodiscover.other.test") && note.text.contains("example.test"))
+    }
+
+    @Test("a redirect loop stops after ten redirects and fails the source, not the lookup")
+    func redirectLoop() async throws {
+        let world = try await World.start()
+        defer { world.stop() }
+        try world.write("autodiscover.example.test", "/autodiscover/autodiscover.xml", Self.response(
+            "<Action>redirectAddr</Action><RedirectAddr>alice@example.test</RedirectAddr>"))
+        let result = try await Self.resolve(world)
+        let autodiscover = try #require(result.sources.first { $0.id == .autodiscover })
+        #expect(autodiscover.status == .failed)
+        #expect(autodiscover.detail == "more than 10 Autodiscover redirects")
+    }
+}
+
 /// Runs the built `autoconf-lookup` binary.
 enum CommandLineTool {
     struct Run {
