@@ -8,7 +8,7 @@
 ///
 /// Two values are equal when their ``ascii`` forms are; values sort by ``ascii``.
 /// A value encodes as its ``ascii`` string and is validated again when decoded.
-public struct DomainName: Sendable, Hashable, Codable, CustomStringConvertible, Comparable {
+public struct DomainName: Sendable, Hashable, ValidatedStringCodable, CustomStringConvertible, Comparable {
     /// The longest name, in octets of its ASCII form without the trailing dot (RFC 1035).
     public static let maxLength = 253
 
@@ -41,23 +41,6 @@ public struct DomainName: Sendable, Hashable, Codable, CustomStringConvertible, 
     /// Orders names by their ASCII form.
     public static func < (lhs: DomainName, rhs: DomainName) -> Bool {
         lhs.ascii < rhs.ascii
-    }
-
-    /// Decodes a name from a string, validating it like ``init(_:)``.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    /// Encodes the name as its ``ascii`` string.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(ascii)
     }
 
     /// Validates the domain part `text` (already trimmed and free of spaces and control

@@ -6,7 +6,7 @@
 /// comments and IP-address domains are refused with a message that says what to type instead.
 ///
 /// A value encodes as its ``ascii`` string and is validated again when decoded.
-public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct EmailAddress: Sendable, Hashable, ValidatedStringCodable, CustomStringConvertible {
     /// The longest local part, in UTF-8 octets (RFC 5321).
     public static let maxLocalPartLength = 64
 
@@ -102,20 +102,4 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
         self.localPart = String(local)
     }
 
-    /// Decodes an address from a string, validating it like ``init(_:)``.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    /// Encodes the address as its ``ascii`` string.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(ascii)
-    }
 }
