@@ -15,9 +15,17 @@ declare -A needed=(
     [openssl]=openssl            # the test world's CA and certificates
 )
 
+# Data files the tests read, and the Debian package that brings each.
+declare -A needed_files=(
+    [/usr/share/publicsuffix/public_suffix_list.dat]=publicsuffix  # generate-public-suffixes.py --check, run by PublicSuffixTests
+)
+
 missing=()
 for program in "${!needed[@]}"; do
     command -v "$program" >/dev/null 2>&1 || missing+=("${needed[$program]}")
+done
+for file in "${!needed_files[@]}"; do
+    [ -e "$file" ] || missing+=("${needed_files[$file]}")
 done
 if ((${#missing[@]})); then
     echo "test.sh: installing ${missing[*]}" >&2
