@@ -13,6 +13,7 @@ declare -A needed=(
     [python3]=python3            # Scripts/generate-knowledge-base.py --check, run by ProviderDataTests; the test world's stalling server
     [nginx]=nginx-light          # the test world's HTTPS/HTTP server (Tests/MailAutoconfigTests/World)
     [openssl]=openssl            # the test world's CA and certificates
+    [dnsmasq]=dnsmasq            # the DNS test world (Tests/MailAutoconfigTests/World/DNSWorld.swift)
 )
 
 # Data files the tests read, and the Debian package that brings each.
