@@ -48,7 +48,7 @@ struct AutoconfigResolverTests {
 
     @Test("a source that never answers is reported as timed out at the deadline, and the rest still count")
     func deadline() async throws {
-        let resolver = try AutoconfigResolver(http: StalledTransport())
+        let resolver = try AutoconfigResolver(http: StalledTransport(), dns: StalledDNSResolver())
         let clock = ContinuousClock()
         let start = clock.now
         let result = await resolver.resolve(
@@ -60,14 +60,16 @@ struct AutoconfigResolverTests {
         #expect(result.provider?.id == "gmail")
         #expect(result.sources.first { $0.id == .bundled }?.status == .found)
         let network = result.sources.filter { $0.id != .bundled }
-        #expect(network.count == 6)
-        #expect(network.allSatisfy { $0.status == .failed && $0.detail.hasPrefix("timed out") }, "\(network)")
+        #expect(network.count == 8)
+        // gmail.com is in the knowledge base: the MX source does not ask.
+        #expect(result.sources.first { $0.id == .mx }?.status == .skipped)
+        #expect(network.filter { $0.id != .mx }.allSatisfy { $0.status == .failed && $0.detail.hasPrefix("timed out") }, "\(network)")
     }
 
     @Test("the address goes to the domain's own servers only, never to the ISPDB; --no-send-address and --no-http hold")
     func addressPrivacy() async throws {
         let transport = RecordingTransport()
-        let resolver = try AutoconfigResolver(http: transport)
+        let resolver = try AutoconfigResolver(http: transport, dns: StubDNSResolver())
         _ = await resolver.resolve(try MailQuery(parsing: "alice@example.test"), input: "alice@example.test")
         let sent = transport.urls
         #expect(sent.contains("https://autoconfig.example.test/mail/config-v1.1.xml?emailaddress=alice%40example.test"))
@@ -78,7 +80,7 @@ struct AutoconfigResolverTests {
         #expect(!sent.contains { $0.contains("thunderbird.net") && $0.contains("alice") })
 
         let quiet = RecordingTransport()
-        let result = await (try AutoconfigResolver(http: quiet)).resolve(
+        let result = await (try AutoconfigResolver(http: quiet, dns: StubDNSResolver())).resolve(
             try MailQuery(parsing: "alice@example.test"), input: "alice@example.test",
             options: ResolverOptions(allowPlainHTTP: false, sendAddress: false)
         )
@@ -93,7 +95,7 @@ struct AutoconfigResolverTests {
             "https://autoconfig.example.test/mail/config-v1.1.xml": Self.config(pop: "pop.example.test"),
             "http://autoconfig.example.test/mail/config-v1.1.xml": Self.config(pop: "pop.attacker.test"),
         ])
-        let result = await (try AutoconfigResolver(http: transport)).resolve(
+        let result = await (try AutoconfigResolver(http: transport, dns: StubDNSResolver())).resolve(
             try MailQuery(parsing: "example.test"), input: "example.test"
         )
         let good = try #require(result.incoming.first { $0.settings.hostname == "pop.example.test" })
@@ -150,5 +152,35 @@ final class RecordingTransport: HTTPFetching, Sendable {
             throw HTTPFetchError(.unexpectedStatus, url: url, reason: "404 Not Found", statusCode: 404)
         }
         return HTTPResponse(status: 200, headers: [HTTPHeader("Content-Type", "text/xml")], body: Array(body.utf8), finalURL: url)
+    }
+}
+
+/// A DNS resolver that answers from a table at once: NXDOMAIN for every name it does not know.
+/// Tests inject it so that the system resolver is never asked.
+struct StubDNSResolver: DNSResolving {
+    var records: [DNSQuestion: [DNSRecordData]] = [:]
+    var authenticData = false
+
+    func query(_ name: String, type: DNSRecordType) async throws(DNSResolveError) -> DNSAnswer {
+        let question = DNSQuestion(name: name.lowercased(), type: type)
+        let server = try DNSServer(address: "127.0.0.1", port: 53)
+        guard let data = records[question] else {
+            return DNSAnswer(question: question, rcode: .nameError, records: [], server: server)
+        }
+        return DNSAnswer(
+            question: question, rcode: .noError,
+            records: data.map { DNSResourceRecord(name: question.name, type: type, recordClass: .internet, ttl: 60, data: $0) },
+            authenticData: authenticData, server: server
+        )
+    }
+}
+
+/// A DNS resolver whose queries never answer until they are cancelled.
+struct StalledDNSResolver: DNSResolving {
+    func query(_ name: String, type: DNSRecordType) async throws(DNSResolveError) -> DNSAnswer {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        throw DNSResolveError(.cancelled, subject: "\(name) \(type)", reason: "cancelled")
     }
 }

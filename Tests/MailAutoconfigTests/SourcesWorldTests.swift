@@ -60,7 +60,7 @@ struct SourcesWorldTests {
         let world = try await Self.makeWorld()
         defer { world.stop() }
         let http = try NIOHTTPClient(additionalTrustRootsPEM: [world.caPEM], addressMapping: world.addressMapping)
-        let resolver = try AutoconfigResolver(http: http)
+        let resolver = try AutoconfigResolver(http: http, dns: StubDNSResolver())
         let result = await resolver.resolve(
             try MailQuery(parsing: "alice@example.test"), input: "alice@example.test",
             options: ResolverOptions(timeout: .seconds(20), ispdbBaseURL: "https://ispdb.test/v1.1/")
@@ -93,7 +93,7 @@ struct SourcesWorldTests {
         let world = try await Self.makeWorld()
         defer { world.stop() }
         let http = try NIOHTTPClient(addressMapping: world.addressMapping)  // the test CA is not trusted
-        let result = await (try AutoconfigResolver(http: http)).resolve(
+        let result = await (try AutoconfigResolver(http: http, dns: StubDNSResolver())).resolve(
             try MailQuery(parsing: "alice@example.test"), input: "alice@example.test",
             options: ResolverOptions(timeout: .seconds(20), allowPlainHTTP: false, ispdbBaseURL: "https://ispdb.test/v1.1/")
         )
@@ -107,13 +107,18 @@ struct SourcesWorldTests {
         #expect(result.incoming.isEmpty)
     }
 
-    @Test("the CLI: --connect-to and --cacert reach every source, and the TLS name stays the original host")
+    @Test(
+        "the CLI: --connect-to and --cacert reach every source, and the TLS name stays the original host",
+        .enabled(if: DNSWorld.canRun, DNSWorld.skipMessage)
+    )
     func commandLine() async throws {
         let world = try await Self.makeWorld()
         defer { world.stop() }
+        let dns = try await DNSWorld.start()  // SRV and MX go to dnsmasq, never to the system resolver
+        defer { dns.stop() }
         let ca = world.folder.appendingPathComponent("cli-ca.pem")
         try world.caPEM.write(to: ca, atomically: true, encoding: .utf8)
-        var arguments = ["alice@example.test", "--json", "--ispdb-url", "https://ispdb.test/v1.1/", "--cacert", ca.path, "--timeout", "20"]
+        var arguments = ["alice@example.test", "--json", "--ispdb-url", "https://ispdb.test/v1.1/", "--cacert", ca.path, "--timeout", "20", "--dns-server", dns.server.description]
         for entry in world.addressMapping.connectTo {
             arguments += ["--connect-to", "\(entry.host):\(entry.port.map(String.init) ?? ""):\(entry.targetHost):\(entry.targetPort.map(String.init) ?? "")"]
         }
@@ -122,7 +127,7 @@ struct SourcesWorldTests {
         let json = try #require((try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any])
         let sources = try #require(json["sources"] as? [[String: Any]])
         let found = sources.filter { $0["status"] as? String == "found" }.compactMap { $0["id"] as? String }
-        #expect(Set(found) == ["autoconfig-https", "well-known-https", "autoconfig-http", "well-known-http", "ispdb", "autodiscover"], "\(sources)")
+        #expect(Set(found) == ["autoconfig-https", "well-known-https", "autoconfig-http", "well-known-http", "ispdb", "srv", "autodiscover"], "\(sources)")
         let incoming = try #require(json["incoming"] as? [[String: Any]])
         #expect(incoming.first?["hostname"] as? String == "pop.example.test")
     }
@@ -146,7 +151,7 @@ struct AutodiscoverWorldTests {
 
     static func resolve(_ world: World) async throws -> LookupResult {
         let http = try NIOHTTPClient(additionalTrustRootsPEM: [world.caPEM], addressMapping: world.addressMapping)
-        return await (try AutoconfigResolver(http: http)).resolve(
+        return await (try AutoconfigResolver(http: http, dns: StubDNSResolver())).resolve(
             try MailQuery(parsing: "alice@example.test"), input: "alice@example.test",
             options: ResolverOptions(timeout: .seconds(20), allowPlainHTTP: false, ispdbBaseURL: "https://autoconfig.example.test/no-ispdb/")
         )

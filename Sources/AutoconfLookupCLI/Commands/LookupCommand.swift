@@ -29,7 +29,7 @@ struct LookupCommand: AsyncParsableCommand {
         if options.offline {
             result = KnowledgeBase.bundled.lookup(query, input: input, options: lookupOptions)
         } else {
-            let resolver = try AutoconfigResolver(http: try network.httpClient())
+            let resolver = try AutoconfigResolver(http: try network.httpClient(), dns: try network.dnsResolver())
             result = await resolver.resolve(
                 query, input: input, options: network.resolverOptions(lookup: lookupOptions, offline: false)
             )

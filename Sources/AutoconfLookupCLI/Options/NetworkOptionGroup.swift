@@ -28,6 +28,12 @@ struct NetworkOptionGroup: ParsableArguments {
     @Option(help: ArgumentHelp("A PEM file of certificates to trust besides the system's (repeatable).", valueName: "file"))
     var cacert: [String] = []
 
+    @Option(
+        name: .customLong("dns-server"),
+        help: ArgumentHelp("Ask this DNS server instead of /etc/resolv.conf's (repeatable; [IPv6]:PORT for IPv6).", valueName: "addr[:port]")
+    )
+    var dnsServer: [String] = []
+
     func validate() throws {
         guard timeout >= 0.1, timeout <= 300 else {
             throw ValidationError("--timeout \(timeout) is out of range: give 0.1 to 300 seconds")
@@ -39,6 +45,34 @@ struct NetworkOptionGroup: ParsableArguments {
         }
         do {
             _ = try AddressMapping(parsingResolve: resolve, parsingConnectTo: connectTo)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        _ = try dnsServers()
+    }
+
+    /// The servers given with `--dns-server`, parsed.
+    private func dnsServers() throws -> [DNSServer] {
+        var servers: [DNSServer] = []
+        for text in dnsServer {
+            do {
+                servers.append(try DNSServer(parsing: text))
+            } catch {
+                throw ValidationError("--dns-server: \(error.description)")
+            }
+        }
+        return servers
+    }
+
+    /// The DNS resolver these options describe: the `--dns-server` servers when given, else the
+    /// system's configuration (`/etc/resolv.conf`).
+    func dnsResolver() throws -> NIODNSResolver {
+        let servers = try dnsServers()
+        if !servers.isEmpty {
+            return NIODNSResolver(configuration: DNSConfiguration(servers: servers))
+        }
+        do {
+            return NIODNSResolver(configuration: try .system())
         } catch {
             throw ValidationError(error.description)
         }

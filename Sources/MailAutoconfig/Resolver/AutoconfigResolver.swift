@@ -4,7 +4,8 @@ import MailSettings
 /// Finds the settings for an address by asking every source at once, under one deadline.
 ///
 /// The bundled knowledge base answers at once; the domain's own autoconfig files (HTTPS, and
-/// plain HTTP unless switched off), the ISPDB and Autodiscover run concurrently. A source that
+/// plain HTTP unless switched off), the ISPDB, the MX hosting patterns, the RFC 6186 SRV records
+/// and Autodiscover run concurrently. A source that
 /// fails or is still running at the deadline is reported, never fatal. The findings are merged
 /// and ranked by ``LookupAssembler``.
 ///
@@ -18,6 +19,8 @@ public struct AutoconfigResolver: Sendable {
     public var knowledgeBase: KnowledgeBase
     /// The HTTP transport of the network sources.
     public var http: any HTTPFetching
+    /// The DNS resolver of the `srv` and `mx` sources.
+    public var dns: any DNSResolving
     /// Where the resolver logs what each source did (a no-op logger unless one is given).
     public var logger: Logger
 
@@ -26,10 +29,14 @@ public struct AutoconfigResolver: Sendable {
     /// - Parameters:
     ///   - knowledgeBase: the `bundled` source's data.
     ///   - http: the HTTP transport; ``NIOHTTPClient`` with the system trust roots by default.
+    ///   - dns: the DNS resolver; ``NIODNSResolver`` with the system's configuration
+    ///     (`/etc/resolv.conf`) by default; when that cannot be read, DNS queries fail and the
+    ///     `srv` and `mx` sources say so.
     ///   - logger: where to log.
     public init(
         knowledgeBase: KnowledgeBase = .bundled,
         http: (any HTTPFetching)? = nil,
+        dns: (any DNSResolving)? = nil,
         logger: Logger = Logger(label: "mail-autoconfig", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(HTTPFetchError) {
         self.knowledgeBase = knowledgeBase
@@ -37,6 +44,11 @@ public struct AutoconfigResolver: Sendable {
             self.http = http
         } else {
             self.http = try NIOHTTPClient(logger: logger)
+        }
+        if let dns {
+            self.dns = dns
+        } else {
+            self.dns = NIODNSResolver(configuration: (try? DNSConfiguration.system()) ?? DNSConfiguration(servers: []))
         }
         self.logger = logger
     }
@@ -51,6 +63,8 @@ public struct AutoconfigResolver: Sendable {
             AutoconfigFileSource(place: .autoconfigHost, secure: false),
             AutoconfigFileSource(place: .wellKnown, secure: false),
             ISPDBSource(),
+            MXSource(),
+            SRVSource(),
             AutodiscoverSource(),
         ]
         return sources
@@ -62,7 +76,7 @@ public struct AutoconfigResolver: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let context = SourceContext(
-            http: http, options: options, knowledgeBase: knowledgeBase,
+            http: http, dns: dns, options: options, knowledgeBase: knowledgeBase,
             deadline: start + options.timeout, logger: logger
         )
         var outcomes: [Int: (SourceOutcome, Duration)] = [:]

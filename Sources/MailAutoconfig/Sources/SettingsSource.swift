@@ -33,6 +33,8 @@ public struct SourceOutcome: Sendable {
 public struct SourceContext: Sendable {
     /// The HTTP transport.
     public var http: any HTTPFetching
+    /// The DNS resolver of the `srv` and `mx` sources.
+    public var dns: any DNSResolving
     /// The options of this resolution.
     public var options: ResolverOptions
     /// The knowledge base (for the `bundled` source).
@@ -43,8 +45,12 @@ public struct SourceContext: Sendable {
     public var logger: Logger
 
     /// Creates a context.
-    public init(http: any HTTPFetching, options: ResolverOptions, knowledgeBase: KnowledgeBase, deadline: ContinuousClock.Instant, logger: Logger) {
+    public init(
+        http: any HTTPFetching, dns: any DNSResolving, options: ResolverOptions, knowledgeBase: KnowledgeBase,
+        deadline: ContinuousClock.Instant, logger: Logger
+    ) {
         self.http = http
+        self.dns = dns
         self.options = options
         self.knowledgeBase = knowledgeBase
         self.deadline = deadline

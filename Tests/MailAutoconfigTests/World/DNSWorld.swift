@@ -64,6 +64,23 @@ final class DNSWorld: Sendable {
             "mx-host=example.test,mx.example.test,10",
             "txt-record=example.test,\"v=spf1 -all\"",
             "txt-record=big.example.test,\(big)",
+            // SRV only (RFC 6186): _pop3s in RFC 2782 order (priority, then the higher weight),
+            // _submissions, and _imaps explicitly not offered (target ".").
+            "local=/srvonly.test/",
+            "srv-host=_pop3s._tcp.srvonly.test,pop2.srvonly.test,995,10,1",
+            "srv-host=_pop3s._tcp.srvonly.test,pop1.srvonly.test,1995,20,100",
+            "srv-host=_pop3s._tcp.srvonly.test,pop3.srvonly.test,995,10,60",
+            "srv-host=_submissions._tcp.srvonly.test,smtp.srvonly.test,465,0,0",
+            "srv-host=_imaps._tcp.srvonly.test",
+            // SRV pointing outside the domain, without DNSSEC: not trusted.
+            "local=/srvout.test/",
+            "srv-host=_imaps._tcp.srvout.test,imap.provider.test,993,0,0",
+            // MX to Google Workspace and to Microsoft 365.
+            "local=/gtest.test/",
+            "mx-host=gtest.test,aspmx.l.google.com,1",
+            "mx-host=gtest.test,alt1.aspmx.l.google.com,5",
+            "local=/mstest.test/",
+            "mx-host=mstest.test,mstest-test.mail.protection.outlook.com,0",
         ]
     }
 
