@@ -26,7 +26,7 @@ import re
 import sys
 from pathlib import Path
 
-from atomic_file import write_atomically
+from generated_file import check_or_write, raw_string_literal
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = "Sources/MailSettings/KnowledgeBase/EmbeddedKnowledgeBase.swift"
@@ -420,15 +420,6 @@ def check_provider(data, path, schema, notes, claims, report):
 # Output
 
 
-def raw_string_literal(content):
-    """A multi-line Swift raw string literal holding content verbatim (its lines start at column 0)."""
-    hashes = 1
-    while f'"""{"#" * hashes}' in content or f'\\{"#" * hashes}' in content:
-        hashes += 1
-    delimiter = "#" * hashes
-    return f'{delimiter}"""\n{content}\n"""{delimiter}'
-
-
 # The record format, read by Sources/MailSettings/KnowledgeBase/EmbeddedRecord.swift: one
 # "key<TAB>value" line per fact. Lists are separated by single spaces (their values never hold
 # white space: the schema and check_record_text make sure), servers and notes take a line each.
@@ -558,20 +549,7 @@ def main():
 
     swift, json_bytes = render(notes, providers)
     summary = f"{len(providers)} providers, {len(notes)} notes, {json_bytes} bytes of records"
-    if args.check:
-        try:
-            current = output.read_bytes()
-        except OSError:
-            current = None
-        if current != swift.encode("utf-8"):
-            print(f"{output.name} is stale: run Scripts/generate-knowledge-base.py", file=sys.stderr)
-            return 1
-        print(f"generate-knowledge-base: {shown(output)} is up to date ({summary})")
-        return 0
-
-    write_atomically(output, swift)
-    print(f"generate-knowledge-base: wrote {shown(output)} ({summary})")
-    return 0
+    return check_or_write(output, swift, "generate-knowledge-base", shown(output), summary, args.check)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from atomic_file import write_atomically
+from generated_file import check_or_write, raw_string_literal
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = "/usr/share/publicsuffix/public_suffix_list.dat"
@@ -123,15 +123,6 @@ def read_list(path):
     return sorted(rules), fields, counts, hashlib.sha256(data).hexdigest()
 
 
-def raw_string_literal(content):
-    """A multi-line Swift raw string literal holding content verbatim (its lines start at column 0)."""
-    hashes = 1
-    while f'"""{"#" * hashes}' in content or f'\\{"#" * hashes}' in content:
-        hashes += 1
-    delimiter = "#" * hashes
-    return f'{delimiter}"""\n{content}\n"""{delimiter}'
-
-
 def render(rules, fields, counts, digest):
     wildcards = sum(1 for rule in rules if rule.startswith("*."))
     exceptions = sum(1 for rule in rules if rule.startswith("!"))
@@ -185,20 +176,7 @@ def main():
 
     swift = render(rules, fields, counts, digest)
     summary = f"{len(rules)} rules, {len(swift.encode('utf-8'))} bytes"
-    if args.check:
-        try:
-            current = output.read_bytes()
-        except OSError:
-            current = None
-        if current != swift.encode("utf-8"):
-            print(f"{output.name} is stale: run Scripts/generate-public-suffixes.py", file=sys.stderr)
-            return 1
-        print(f"generate-public-suffixes: {output.name} is up to date ({summary})")
-        return 0
-
-    write_atomically(output, swift)
-    print(f"generate-public-suffixes: wrote {output.name} ({summary})")
-    return 0
+    return check_or_write(output, swift, "generate-public-suffixes", output.name, summary, args.check)
 
 
 if __name__ == "__main__":

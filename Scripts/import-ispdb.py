@@ -27,7 +27,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
-from atomic_file import write_atomically
+from generated_file import write_atomically
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
