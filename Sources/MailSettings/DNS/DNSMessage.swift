@@ -222,7 +222,9 @@ private struct Reader {
             "the message ends before the \(section) section has as many entries as its header counts")
     }
 
-    mutating func question(section: String) throws(DNSWireError) -> DNSQuestion? {
+    /// Starts the next entry of `section` and reads its owner name; nil when the (truncated)
+    /// message has ended, as ``outOfBytes(_:)`` allows.
+    mutating func ownerName(section: String) throws(DNSWireError) -> (name: String, end: Int)? {
         recordStart = offset
         guard offset < bytes.count else {
             try outOfBytes(missing(section))
@@ -236,6 +238,11 @@ private struct Reader {
             try outOfBytes(error)
             return nil
         }
+        return (name, end)
+    }
+
+    mutating func question(section: String) throws(DNSWireError) -> DNSQuestion? {
+        guard let (name, end) = try ownerName(section: section) else { return nil }
         guard end + 4 <= bytes.count else {
             try outOfBytes(DNSWireError(.truncated, at: end, "the message ends inside a question"))
             return nil
@@ -245,19 +252,7 @@ private struct Reader {
     }
 
     mutating func record(section: String) throws(DNSWireError) -> DNSResourceRecord? {
-        recordStart = offset
-        guard offset < bytes.count else {
-            try outOfBytes(missing(section))
-            return nil
-        }
-        let name: String
-        let end: Int
-        do {
-            (name, end) = try DNSName.decode(bytes, at: offset, limit: bytes.count, inRecordData: false)
-        } catch where error.code == .truncated {
-            try outOfBytes(error)
-            return nil
-        }
+        guard let (name, end) = try ownerName(section: section) else { return nil }
         guard end + 10 <= bytes.count else {
             try outOfBytes(DNSWireError(.truncated, at: end, "the message ends inside the fixed fields of a record"))
             return nil
