@@ -29,7 +29,8 @@ struct LookupCommand: AsyncParsableCommand {
         if options.offline {
             result = KnowledgeBase.bundled.lookup(query, input: input, options: lookupOptions)
         } else {
-            let resolver = try AutoconfigResolver(http: try network.httpClient(), dns: try network.dnsResolver())
+            let transports = try network.transports()
+            let resolver = try AutoconfigResolver(http: transports.http, dns: transports.dns)
             result = await resolver.resolve(
                 query, input: input, options: network.resolverOptions(lookup: lookupOptions, offline: false)
             )

@@ -90,8 +90,16 @@ struct NetworkOptionGroup: ParsableArguments {
         )
     }
 
-    /// The HTTP client these options describe.
-    func httpClient() throws -> NIOHTTPClient {
+    /// The DNS resolver and the HTTP client these options describe. With `--dns-server`, the
+    /// HTTP client resolves host names through the same servers (one view of the world);
+    /// without, through the system's resolver.
+    func transports() throws -> (http: NIOHTTPClient, dns: NIODNSResolver) {
+        let dns = try dnsResolver()
+        return (try httpClient(dns: dnsServer.isEmpty ? nil : dns), dns)
+    }
+
+    /// The HTTP client these options describe, resolving host names with `dns` (the system's when nil).
+    func httpClient(dns: (any DNSResolving)?) throws -> NIOHTTPClient {
         var roots: [String] = []
         for path in cacert {
             switch FileBytes.read(path: path, limit: 1 << 20) {
@@ -101,7 +109,7 @@ struct NetworkOptionGroup: ParsableArguments {
         }
         let mapping = try AddressMapping(parsingResolve: resolve, parsingConnectTo: connectTo)
         do {
-            return try NIOHTTPClient(additionalTrustRootsPEM: roots, addressMapping: mapping)
+            return try NIOHTTPClient(additionalTrustRootsPEM: roots, addressMapping: mapping, dns: dns)
         } catch {
             throw ValidationError("--cacert: \(error.description)")
         }

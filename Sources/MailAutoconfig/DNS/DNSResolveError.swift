@@ -21,6 +21,7 @@ public struct DNSResolveError: Error, Sendable, Hashable, CustomStringConvertibl
             case connectionFailed
             case malformedAnswer
             case unreadableConfiguration
+            case noAddress
             case cancelled
         }
 
@@ -44,6 +45,9 @@ public struct DNSResolveError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let malformedAnswer = Self(.malformedAnswer)
         /// The resolver configuration file (`/etc/resolv.conf`) could not be read.
         public static let unreadableConfiguration = Self(.unreadableConfiguration)
+        /// A host name to connect to has no address: no such name (NXDOMAIN), a server that
+        /// failed or refused (SERVFAIL, REFUSED), or a chain of aliases (CNAME) too long.
+        public static let noAddress = Self(.noAddress)
         /// The task that called ``DNSResolving/query(_:type:)`` was cancelled.
         public static let cancelled = Self(.cancelled)
 

@@ -118,8 +118,11 @@ extension HTTPFetchError {
         Self(.invalidURL, url: url, reason: "not an http or https URL this client can fetch (write it as https://host/path, percent-encoded, without user@)")
     }
 
-    static func dnsFailure(_ url: HTTPURL, host: String) -> Self {
-        Self(.dnsFailure, url: url.description, reason: "no address found for \(host); check the name, or map it with --resolve \(url.host):\(url.port):ADDRESS")
+    static func dnsFailure(_ url: HTTPURL, host: String, detail: String? = nil) -> Self {
+        let why = detail.map { " (\($0))" } ?? ""
+        return Self(
+            .dnsFailure, url: url.description,
+            reason: "no address found for \(host)\(why); check the name, or map it with --resolve \(url.host):\(url.port):ADDRESS")
     }
 
     static func connectionRefused(_ url: HTTPURL, target: String) -> Self {

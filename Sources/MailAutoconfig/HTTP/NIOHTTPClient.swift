@@ -15,6 +15,10 @@ import Musl
 /// The default ``HTTPFetching`` transport: HTTP/1.1 over SwiftNIO, with TLS from swift-nio-ssl.
 ///
 /// One connection per request (`Connection: close`), which is all autoconfig lookups need.
+/// Host names are resolved by the system (`getaddrinfo`, which also reads `/etc/hosts`), or,
+/// when a ``DNSResolving`` is given, by it: then every name goes to the same DNS servers as the
+/// SRV and MX questions. Either way the AAAA and A addresses are tried the Happy Eyeballs way
+/// (RFC 8305), by SwiftNIO's connector.
 /// For `https` URLs the certificate must chain to the system's trust roots or to one of the
 /// extra roots given at creation (curl's `--cacert`), and must name the URL's host, which is
 /// also sent as SNI, even when an ``AddressMapping`` sends the connection elsewhere.
@@ -37,6 +41,8 @@ public struct NIOHTTPClient: HTTPFetching {
     public var addressMapping: AddressMapping
     /// Where the client logs each connection and redirect (at debug level).
     public var logger: Logger
+    /// Who resolves the host names of URLs: `nil` for the system's resolver.
+    public var dns: (any DNSResolving)?
 
     private let eventLoopGroup: any EventLoopGroup
     private let sslContext: NIOSSLContext
@@ -48,6 +54,7 @@ public struct NIOHTTPClient: HTTPFetching {
     ///     system's roots, one or more certificates per string. To honour a `--cacert FILE`
     ///     option, read the file and pass its contents.
     ///   - addressMapping: Connection overrides; none by default.
+    ///   - dns: The resolver for host names (A and AAAA); the system's (`getaddrinfo`) by default.
     ///   - eventLoopGroup: The event loops to run on; `MultiThreadedEventLoopGroup.singleton` by default.
     ///   - logger: Where to log; nothing is logged by default.
     /// - Throws: ``HTTPFetchError`` with code ``HTTPFetchError/Code/invalidTrustRoots`` when a
@@ -55,6 +62,7 @@ public struct NIOHTTPClient: HTTPFetching {
     public init(
         additionalTrustRootsPEM: [String] = [],
         addressMapping: AddressMapping = AddressMapping(),
+        dns: (any DNSResolving)? = nil,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "mail-autoconfig.http", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(HTTPFetchError) {
@@ -89,6 +97,7 @@ public struct NIOHTTPClient: HTTPFetching {
             }
         }
         self.addressMapping = addressMapping
+        self.dns = dns
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
     }
@@ -210,8 +219,13 @@ public struct NIOHTTPClient: HTTPFetching {
             }
 
         let connected: EventLoopFuture<any Channel>
-        if let address = try? SocketAddress(ipAddress: target.host, port: target.port) {
+        let address = try? SocketAddress(ipAddress: target.host, port: target.port)
+        let resolver = address == nil ? dns.map { DNSConnectionResolver(dns: $0, eventLoop: eventLoop) } : nil
+        if let address {
             connected = bootstrap.connect(to: address)
+        } else if let resolver {
+            promise.futureResult.whenComplete { _ in resolver.cancelQueries() }
+            connected = bootstrap.resolver(resolver).connect(host: target.host, port: target.port)
         } else {
             connected = bootstrap.connect(host: target.host, port: target.port)
         }
@@ -224,6 +238,7 @@ public struct NIOHTTPClient: HTTPFetching {
                 try await promise.futureResult.get()
             } onCancel: {
                 promise.fail(HTTPFetchError.cancelled(url))
+                resolver?.cancelQueries()
             }
         } catch let error as HTTPFetchError {
             logger.debug("failed", metadata: ["url": "\(url)", "error": "\(error)"])
@@ -258,9 +273,16 @@ public struct NIOHTTPClient: HTTPFetching {
             return error
         case let error as NIOConnectionError:
             if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
-                return .dnsFailure(url, host: error.host)
+                // Our own resolver says why (NXDOMAIN, SERVFAIL, no answer); getaddrinfo's errors say little.
+                let reasons = [error.dnsAAAAError, error.dnsAError].compactMap { $0 as? DNSResolveError }
+                return .dnsFailure(url, host: error.host, detail: Self.dnsDetail(reasons))
             }
             let errors = error.connectionErrors.map(\.error)
+            // The addresses tried, as people write them: "host:443 (at [::1]:443, 127.0.0.7:443)".
+            let tried = error.connectionErrors.compactMap { failure in
+                failure.target.ipAddress.map { "\(AddressMapping.bracketed($0)):\(failure.target.port ?? 0)" }
+            }
+            let target = tried.isEmpty || tried == [target] ? target : "\(target) (at \(tried.joined(separator: ", ")))"
             if errors.contains(where: { Self.errno(of: $0) == ECONNREFUSED }) {
                 return .connectionRefused(url, target: target)
             }
@@ -280,6 +302,13 @@ public struct NIOHTTPClient: HTTPFetching {
             }
             return .connectionFailed(url, target: target, detail: "\(error)")
         }
+    }
+
+    /// One reason for both families when they agree ("no such name … (NXDOMAIN from …)"), else both.
+    static func dnsDetail(_ errors: [DNSResolveError]) -> String? {
+        guard let first = errors.first else { return nil }
+        if errors.allSatisfy({ $0.reason == first.reason }) { return first.reason }
+        return errors.map(\.description).joined(separator: "; ")
     }
 
     static func isConnectTimeout(_ error: any Error) -> Bool {

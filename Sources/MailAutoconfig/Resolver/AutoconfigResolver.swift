@@ -28,7 +28,9 @@ public struct AutoconfigResolver: Sendable {
     ///
     /// - Parameters:
     ///   - knowledgeBase: the `bundled` source's data.
-    ///   - http: the HTTP transport; ``NIOHTTPClient`` with the system trust roots by default.
+    ///   - http: the HTTP transport; by default ``NIOHTTPClient`` with the system trust roots,
+    ///     resolving host names through `dns` when one is given (one view of the world), else
+    ///     through the system's resolver.
     ///   - dns: the DNS resolver; ``NIODNSResolver`` with the system's configuration
     ///     (`/etc/resolv.conf`) by default; when that cannot be read, DNS queries fail and the
     ///     `srv` and `mx` sources say so.
@@ -43,7 +45,7 @@ public struct AutoconfigResolver: Sendable {
         if let http {
             self.http = http
         } else {
-            self.http = try NIOHTTPClient(logger: logger)
+            self.http = try NIOHTTPClient(dns: dns, logger: logger)
         }
         if let dns {
             self.dns = dns
