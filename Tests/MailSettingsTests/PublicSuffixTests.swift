@@ -94,6 +94,23 @@ struct PublicSuffixTests {
         #expect(PublicSuffixList.registeredDomain(of: try DomainName(host))?.ascii == expected)
     }
 
+    @Test(
+        "The domains asked about a mail host: the next subdomain below the registered domain, then that",
+        arguments: [
+            ("mx1.mail.hoster.example", ["mail.hoster.example", "hoster.example"]),
+            ("a.b.mail.hoster.example", ["mail.hoster.example", "hoster.example"]),
+            ("mx.hoster.example", ["hoster.example"]),
+            ("mx1.mail.ovh.net", ["mail.ovh.net", "ovh.net"]),
+            ("mx00.ionos.co.uk", ["ionos.co.uk"]),
+            ("mx.eu.hoster.co.uk", ["eu.hoster.co.uk", "hoster.co.uk"]),
+            ("hoster.example", []),  // a registered domain's only name: nothing above it to ask
+            ("co.uk", []),  // a public suffix
+            ("mx.bücher.de", ["xn--bcher-kva.de"]),
+        ])
+    func settingsDomains(host: String, expected: [String]) throws {
+        #expect(PublicSuffixList.settingsDomains(forMailHost: try DomainName(host)).map(\.ascii) == expected)
+    }
+
     @Test("A registered domain is returned as it was when the name is one")
     func registeredDomainOfItself() throws {
         let domain = try DomainName("bücher.de")

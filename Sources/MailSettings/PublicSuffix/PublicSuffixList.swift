@@ -27,6 +27,26 @@ public enum PublicSuffixList {
         return try? DomainName(ascii)
     }
 
+    /// The domains whose mail settings may describe a mail host, nearest first: the subdomain
+    /// right below the host's registered domain, then the registered domain.
+    ///
+    /// `mail.hoster.example` then `hoster.example` for `mx1.mail.hoster.example`; only
+    /// `hoster.example` for `mx.hoster.example` (the host is no domain to ask about); nothing for a
+    /// host that is itself a public suffix or a registered domain's only name.
+    public static func settingsDomains(forMailHost host: DomainName) -> [DomainName] {
+        guard let registered = registeredDomain(of: host) else { return [] }
+        let hostLabels = host.labels
+        let registeredCount = registered.labels.count
+        guard hostLabels.count > registeredCount else { return [] }
+        var domains: [DomainName] = []
+        if hostLabels.count > registeredCount + 1 {
+            let next = hostLabels.suffix(registeredCount + 1).joined(separator: ".")
+            if let subdomain = try? DomainName(next) { domains.append(subdomain) }
+        }
+        domains.append(registered)
+        return domains
+    }
+
     /// The bundled rules, parsed on first use.
     static let bundled = Rules(parsing: EmbeddedPublicSuffixes.rules)
 
