@@ -85,16 +85,16 @@ final class DNSWorld: Sendable {
     }
 
     /// Writes the configuration and starts dnsmasq, on a thread of its own (the setup waits
-    /// for the port).
-    static func start() async throws -> DNSWorld {
+    /// for the port). `extraRecords` are dnsmasq lines served besides ``records``.
+    static func start(extraRecords: [String] = []) async throws -> DNSWorld {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try DNSWorld() })
+                continuation.resume(with: Result { try DNSWorld(extraRecords: extraRecords) })
             }
         }
     }
 
-    private init() throws {
+    private init(extraRecords: [String]) throws {
         guard let executable = WorldPrograms.find("dnsmasq") else {
             throw WorldError("dnsmasq not found: install the Debian package dnsmasq (Scripts/test.sh does)")
         }
@@ -118,7 +118,7 @@ final class DNSWorld: Sendable {
             "pid-file=\(folder.path)/dnsmasq.pid",
             // Answers over 512 bytes are truncated in UDP whatever the query's EDNS size says.
             "edns-packet-max=512",
-        ] + Self.records
+        ] + Self.records + extraRecords
         let configPath = folder.appendingPathComponent("dnsmasq.conf").path
         try (configuration.joined(separator: "\n") + "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
         try WorldPrograms.run("dnsmasq", ["--test", "-C", configPath], in: folder)
