@@ -73,7 +73,44 @@ public struct AutoconfigResolver: Sendable {
     }
 
     /// Resolves a query into a ranked, explained result.
+    ///
+    /// Every source starts at once; the answer comes when all have finished, when
+    /// ``ResolverOptions/earlyAnswer`` allows it, or at the deadline, whichever is first. Sources
+    /// still running then are cancelled (their sockets closed) and reported. Cancelling the
+    /// calling task cancels every source.
     public func resolve(_ query: MailQuery, input: String, options: ResolverOptions = ResolverOptions()) async -> LookupResult {
+        await run(query, input: input, options: options) { _ in }
+    }
+
+    /// Resolves a query and streams what happens: each source starting and finishing (with its
+    /// status, time and the ranked result so far), then the final result.
+    ///
+    /// ```swift
+    /// for await event in resolver.updates(for: query, input: text) {
+    ///     if case .finished(let report, _) = event { print(report.id, report.status, report.ms) }
+    ///     if case .completed(let result) = event { show(result) }
+    /// }
+    /// ```
+    ///
+    /// The resolution runs while the sequence is iterated; when the iterating task is cancelled
+    /// or stops early, every source is cancelled.
+    public func updates(for query: MailQuery, input: String, options: ResolverOptions = ResolverOptions())
+        -> AsyncStream<ResolutionEvent>
+    {
+        AsyncStream(bufferingPolicy: .unbounded) { continuation in
+            let task = Task {
+                let result = await run(query, input: input, options: options) { continuation.yield($0) }
+                continuation.yield(.completed(result))
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// The resolution itself: `emit` hears of every source starting and finishing.
+    private func run(
+        _ query: MailQuery, input: String, options: ResolverOptions, emit: (ResolutionEvent) -> Void
+    ) async -> LookupResult {
         let sources = Self.sources(for: options)
         let clock = ContinuousClock()
         let start = clock.now
@@ -82,8 +119,10 @@ public struct AutoconfigResolver: Sendable {
             deadline: start + options.timeout, logger: logger
         )
         var outcomes: [Int: (SourceOutcome, Duration)] = [:]
+        var earlyAnswerAt: Duration?
         await withTaskGroup(of: (Int, SourceOutcome, Duration)?.self) { group in
             for (position, source) in sources.enumerated() {
+                emit(.started(source.id))
                 group.addTask {
                     let outcome = await source.lookUp(query, in: context)
                     return (position, outcome, clock.now - start)
@@ -100,30 +139,60 @@ public struct AutoconfigResolver: Sendable {
                     break
                 }
                 outcomes[position] = (outcome, elapsed)
-                if outcomes.count == sources.count {
+                let report = Self.report(sources[position], outcome, elapsed)
+                logger.debug("source finished", metadata: [
+                    "source": "\(report.id)", "status": "\(report.status.rawValue)", "ms": "\(report.ms)",
+                ])
+                let findings = sources.indices.compactMap { outcomes[$0]?.0.finding }
+                emit(.finished(report, soFar: assemble(query, input, findings, Self.reports(sources, outcomes), options)))
+                let pending = Set(sources.indices.filter { outcomes[$0] == nil }.map { sources[$0].id })
+                if pending.isEmpty {
                     group.cancelAll()  // everything answered: stop waiting for the deadline
+                    break
+                }
+                if options.earlyAnswer.allowsAnswer(pending: pending, findings: findings) {
+                    earlyAnswerAt = elapsed
+                    group.cancelAll()
                     break
                 }
             }
         }
-        var findings: [SourceFinding] = []
-        var reports: [SourceReport] = []
-        for (position, source) in sources.enumerated() {
-            let (outcome, elapsed) = outcomes[position] ?? (
-                SourceOutcome(status: .failed, detail: "timed out: no answer within \(Self.seconds(options.timeout)) s"),
-                options.timeout
-            )
-            if let finding = outcome.finding { findings.append(finding) }
-            let report = SourceReport(id: source.id, status: outcome.status, detail: outcome.detail, ms: Int(elapsed / .milliseconds(1)))
-            reports.append(report)
-            logger.debug("source finished", metadata: [
-                "source": "\(report.id)", "status": "\(report.status.rawValue)", "ms": "\(report.ms)",
-            ])
+        // Sources that never finished: given up at the deadline, or not needed after an early answer.
+        for (position, source) in sources.enumerated() where outcomes[position] == nil {
+            let outcome = if let earlyAnswerAt {
+                SourceOutcome(
+                    status: .skipped,
+                    detail: "not waited for: the trusted sources agreed after \(Int(earlyAnswerAt / .milliseconds(1))) ms")
+            } else {
+                SourceOutcome(status: .failed, detail: "timed out: no answer within \(Self.seconds(options.timeout)) s")
+            }
+            let elapsed = earlyAnswerAt ?? options.timeout
+            outcomes[position] = (outcome, elapsed)
+            emit(.finished(Self.report(source, outcome, elapsed), soFar: assemble(
+                query, input, sources.indices.compactMap { outcomes[$0]?.0.finding }, Self.reports(sources, outcomes), options)))
         }
-        return LookupAssembler.assemble(
+        let findings = sources.indices.compactMap { outcomes[$0]?.0.finding }
+        return assemble(query, input, findings, Self.reports(sources, outcomes), options)
+    }
+
+    private func assemble(
+        _ query: MailQuery, _ input: String, _ findings: [SourceFinding], _ reports: [SourceReport], _ options: ResolverOptions
+    ) -> LookupResult {
+        LookupAssembler.assemble(
             query: query, input: input, findings: findings, reports: reports,
             catalog: knowledgeBase.notes, options: options.lookup
         )
+    }
+
+    private static func report(_ source: any SettingsSource, _ outcome: SourceOutcome, _ elapsed: Duration) -> SourceReport {
+        SourceReport(id: source.id, status: outcome.status, detail: outcome.detail, ms: Int(elapsed / .milliseconds(1)))
+    }
+
+    /// The reports of the sources finished so far, in the sources' order.
+    private static func reports(_ sources: [any SettingsSource], _ outcomes: [Int: (SourceOutcome, Duration)]) -> [SourceReport] {
+        sources.indices.compactMap { position in
+            outcomes[position].map { report(sources[position], $0.0, $0.1) }
+        }
     }
 
     private static func seconds(_ duration: Duration) -> String {

@@ -15,6 +15,10 @@ public struct ResolverOptions: Sendable {
     public var sendAddress: Bool
     /// The ISPDB's base URL; the domain is appended.
     public var ispdbBaseURL: String
+    /// When the resolution may answer before every source has finished:
+    /// ``EarlyAnswerPolicy/waitForAll`` by default (the command line uses
+    /// ``EarlyAnswerPolicy/whenTrustedSourcesAgree`` unless `--wait-all`).
+    public var earlyAnswer: EarlyAnswerPolicy
 
     /// Thunderbird's public ISPDB.
     public static let defaultISPDBBaseURL = "https://autoconfig.thunderbird.net/v1.1/"
@@ -26,7 +30,8 @@ public struct ResolverOptions: Sendable {
         timeout: Duration = .seconds(10),
         allowPlainHTTP: Bool = true,
         sendAddress: Bool = true,
-        ispdbBaseURL: String = ResolverOptions.defaultISPDBBaseURL
+        ispdbBaseURL: String = ResolverOptions.defaultISPDBBaseURL,
+        earlyAnswer: EarlyAnswerPolicy = .waitForAll
     ) {
         self.lookup = lookup
         self.offline = offline
@@ -34,5 +39,6 @@ public struct ResolverOptions: Sendable {
         self.allowPlainHTTP = allowPlainHTTP
         self.sendAddress = sendAddress
         self.ispdbBaseURL = ispdbBaseURL
+        self.earlyAnswer = earlyAnswer
     }
 }
