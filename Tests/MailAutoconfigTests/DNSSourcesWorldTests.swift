@@ -114,7 +114,7 @@ struct DNSSourcesWorldTests {
         ] as [(String, String?, String?)] {
             var arguments = [
                 "alice@\(domain)", "--dns-server", world.server.description, "--json", "--no-http",
-                "--ispdb-url", "https://127.0.0.1:1/", "--timeout", "20",
+                "--ispdb-url", "https://127.0.0.1:1/", "--timeout", "20", "--wait-all",
             ]
             for host in ["autoconfig.\(domain)", domain, "autodiscover.\(domain)"] {
                 for port in [443, 80] {
@@ -141,6 +141,28 @@ struct DNSSourcesWorldTests {
                 #expect(status[id] == "empty" || status[id] == "failed", "\(domain) \(id): \(sources)")
             }
         }
+    }
+
+    @Test(
+        "progress goes to standard error only when it is a terminal; the default answers early, --wait-all does not",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) from bsdutils")
+    )
+    func progressAndEarlyAnswer() async throws {
+        let world = try await DNSWorld.start()
+        defer { world.stop() }
+        // Every name goes to dnsmasq (NXDOMAIN for the HTTP hosts); the ISPDB is a closed port.
+        let arguments = [
+            "alice@srvonly.test", "--dns-server", world.server.description, "--ispdb-url", "https://127.0.0.1:1/", "--timeout", "20",
+        ]
+        let piped = try CommandLineTool.run(arguments)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout.contains("pop3.srvonly.test"))
+        #expect(piped.stderr.isEmpty, "progress written to a pipe: \(piped.stderr)")
+
+        let terminal = try CommandLineTool.runInTerminal(arguments)
+        #expect(terminal.stdout.contains("sources answered; waiting for"), "\(terminal.stdout)")
+        #expect(terminal.stdout.contains("\r\u{1B}[K"), "the line is erased at the end")
+        #expect(terminal.stdout.contains("pop3.srvonly.test"))
     }
 
     @Test("a resolver that cannot answer: srv and mx fail, the lookup goes on")

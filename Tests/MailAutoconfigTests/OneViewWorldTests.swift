@@ -156,7 +156,7 @@ struct OneViewWorldTests {
     func commandLine() async throws {
         let (world, dns) = try await Self.start()
         defer { world.stop(); dns.stop() }
-        let run = try CommandLineTool.run(Self.arguments("alice@view.test", world: world, dns: dns) + ["--json"])
+        let run = try CommandLineTool.run(Self.arguments("alice@view.test", world: world, dns: dns) + ["--json", "--wait-all"])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require((try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any])
         let sources = try #require(json["sources"] as? [[String: Any]])
@@ -218,7 +218,7 @@ struct OneViewWorldTests {
         let (world, dns) = try await Self.start()
         defer { world.stop(); dns.stop() }
         let address = "usuario@\(Self.unicodeDomain)"
-        let run = try CommandLineTool.run(Self.arguments(address, world: world, dns: dns) + ["--json"])
+        let run = try CommandLineTool.run(Self.arguments(address, world: world, dns: dns) + ["--json", "--wait-all"])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require((try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any])
         let sources = try #require(json["sources"] as? [[String: Any]])

@@ -118,7 +118,7 @@ struct SourcesWorldTests {
         defer { dns.stop() }
         let ca = world.folder.appendingPathComponent("cli-ca.pem")
         try world.caPEM.write(to: ca, atomically: true, encoding: .utf8)
-        var arguments = ["alice@example.test", "--json", "--ispdb-url", "https://ispdb.test/v1.1/", "--cacert", ca.path, "--timeout", "20", "--dns-server", dns.server.description]
+        var arguments = ["alice@example.test", "--json", "--wait-all", "--ispdb-url", "https://ispdb.test/v1.1/", "--cacert", ca.path, "--timeout", "20", "--dns-server", dns.server.description]
         for entry in world.addressMapping.connectTo {
             arguments += ["--connect-to", "\(entry.host):\(entry.port.map(String.init) ?? ""):\(entry.targetHost):\(entry.targetPort.map(String.init) ?? "")"]
         }
@@ -211,11 +211,25 @@ enum CommandLineTool {
         return URL(fileURLWithPath: ".build/debug/autoconf-lookup")
     }
 
+    /// Runs the tool with `arguments`, its standard output and error in files.
     static func run(_ arguments: [String]) throws -> Run {
+        try run(executable, arguments, environment: ["PATH": "/usr/bin:/bin"])
+    }
+
+    /// Runs the tool in a pseudo-terminal, as `script` gives it one: standard output and error
+    /// both arrive, merged, in `stdout`.
+    static func runInTerminal(_ arguments: [String]) throws -> Run {
+        let quoted = ([executable.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        return try run(
+            URL(fileURLWithPath: "/usr/bin/script"), ["-q", "-e", "-c", quoted.joined(separator: " "), "/dev/null"],
+            environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm"])
+    }
+
+    private static func run(_ program: URL, _ arguments: [String], environment: [String: String]) throws -> Run {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program
         process.arguments = arguments
-        process.environment = ["PATH": "/usr/bin:/bin"]
+        process.environment = environment
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -31,9 +31,27 @@ struct LookupCommand: AsyncParsableCommand {
         } else {
             let transports = try network.transports()
             let resolver = try AutoconfigResolver(http: transports.http, dns: transports.dns)
-            result = await resolver.resolve(
-                query, input: input, options: network.resolverOptions(lookup: lookupOptions, offline: false)
-            )
+            let progress = ProgressLine(language: lookupOptions.language, environment: environment)
+            var pending: [SourceID] = []
+            var answered = 0
+            var final: LookupResult?
+            for await event in resolver.updates(
+                for: query, input: input, options: network.resolverOptions(lookup: lookupOptions, offline: false))
+            {
+                switch event {
+                case .started(let id):
+                    pending.append(id)
+                case .finished(let report, _):
+                    pending.removeAll { $0 == report.id }
+                    answered += 1
+                    progress.show(answered: answered, total: answered + pending.count, pending: pending)
+                case .completed(let complete):
+                    final = complete
+                }
+            }
+            progress.clear()
+            // The stream always ends with the result; an empty one only if this task was cancelled.
+            result = final ?? KnowledgeBase.bundled.lookup(query, input: input, options: lookupOptions)
         }
         if options.json {
             print(LookupJSON.encode(result))

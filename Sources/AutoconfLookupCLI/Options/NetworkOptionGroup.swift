@@ -10,6 +10,11 @@ struct NetworkOptionGroup: ParsableArguments {
     @Flag(name: .customLong("no-http"), help: "Never use the plain-HTTP autoconfig sources (they are untrusted).")
     var noHTTP = false
 
+    @Flag(
+        name: .customLong("wait-all"),
+        help: "Wait for every source (or the deadline), even once the trusted sources have answered and agree.")
+    var waitAll = false
+
     @Flag(name: .customLong("no-send-address"), help: "Never send the address to the domain's servers (?emailaddress=, Autodiscover).")
     var noSendAddress = false
 
@@ -86,7 +91,8 @@ struct NetworkOptionGroup: ParsableArguments {
             timeout: .milliseconds(Int((timeout * 1000).rounded())),
             allowPlainHTTP: !noHTTP,
             sendAddress: !noSendAddress,
-            ispdbBaseURL: ispdbURL
+            ispdbBaseURL: ispdbURL,
+            earlyAnswer: waitAll ? .waitForAll : .whenTrustedSourcesAgree
         )
     }
 
