@@ -23,9 +23,9 @@ public protocol DNSResolving: Sendable {
 public struct DNSAnswer: Sendable, Hashable {
     /// The question asked (its name lower-cased).
     public var question: DNSQuestion
-    /// The response code: ``DNSResponseCode/noError`` (with records, or none: "no data"),
-    /// ``DNSResponseCode/nameError`` (NXDOMAIN), ``DNSResponseCode/serverFailure``,
-    /// ``DNSResponseCode/refused``…
+    /// The response code: `DNSResponseCode.noError` (with records, or none: "no data"),
+    /// `DNSResponseCode.nameError` (NXDOMAIN), `DNSResponseCode.serverFailure`,
+    /// `DNSResponseCode.refused`…
     public var rcode: DNSResponseCode
     /// The records of the answer section, in the order the server sent them (CNAMEs included).
     public var records: [DNSResourceRecord]

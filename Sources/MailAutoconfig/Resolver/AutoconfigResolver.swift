@@ -7,7 +7,7 @@ import MailSettings
 /// plain HTTP unless switched off), the ISPDB, the MX hosting patterns, the RFC 6186 SRV records
 /// and Autodiscover run concurrently. A source that
 /// fails or is still running at the deadline is reported, never fatal. The findings are merged
-/// and ranked by ``LookupAssembler``.
+/// and ranked by `LookupAssembler`.
 ///
 /// ```swift
 /// let resolver = try AutoconfigResolver()

@@ -16,8 +16,8 @@ public struct ResolverOptions: Sendable {
     /// The ISPDB's base URL; the domain is appended.
     public var ispdbBaseURL: String
     /// When the resolution may answer before every source has finished:
-    /// ``EarlyAnswerPolicy/waitForAll`` by default (the command line uses
-    /// ``EarlyAnswerPolicy/whenTrustedSourcesAgree`` unless `--wait-all`).
+    /// `EarlyAnswerPolicy.waitForAll` by default (the command line uses
+    /// `EarlyAnswerPolicy.whenTrustedSourcesAgree` unless `--wait-all`).
     public var earlyAnswer: EarlyAnswerPolicy
 
     /// Thunderbird's public ISPDB.

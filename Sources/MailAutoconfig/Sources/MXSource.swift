@@ -5,12 +5,12 @@ import MailSettings
 /// `*.mail.protection.outlook.com` is on Microsoft 365.
 ///
 /// The MX hosts are sorted by preference (lowest first, then by name) and handed to
-/// ``KnowledgeBase/finding(for:mxHosts:)``, which skips filtering relays and returns the first
+/// `KnowledgeBase.finding(for:mxHosts:)`, which skips filtering relays and returns the first
 /// hosting provider; the finding is reported as this source's (`mx`).
 ///
 /// When no hosting pattern matches, the mail host's own domains are asked, as Thunderbird does:
 /// for `mx1.mail.hoster.example`, first `mail.hoster.example`, then `hoster.example`
-/// (``PublicSuffixList/settingsDomains(forMailHost:)``), each at
+/// (`PublicSuffixList.settingsDomains(forMailHost:)`), each at
 /// `https://autoconfig.<domain>/mail/config-v1.1.xml` and in the ISPDB at once; the first file
 /// found is the finding. The user's address is never sent there: the hoster is a third party.
 /// The best MX host that is not a filtering relay is the one asked about.

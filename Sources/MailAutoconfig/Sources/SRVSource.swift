@@ -3,8 +3,8 @@ import MailSettings
 /// The domain's RFC 6186 SRV records: `_pop3s`, `_pop3`, `_imaps`, `_imap`, `_submissions` and
 /// `_submission` under `_tcp.<domain>`, asked at once.
 ///
-/// - Security: the implicit-TLS services (`_pop3s`, `_imaps`, `_submissions`) give ``ConnectionSecurity/tls``,
-///   the others ``ConnectionSecurity/starttls`` (RFC 6186 section 3, RFC 8314 section 5.1).
+/// - Security: the implicit-TLS services (`_pop3s`, `_imaps`, `_submissions`) give `ConnectionSecurity.tls`,
+///   the others `ConnectionSecurity.starttls` (RFC 6186 section 3, RFC 8314 section 5.1).
 ///   Implicit-TLS servers are listed first (RFC 8314's preference).
 /// - Order within one service: RFC 2782's priority, lowest first. Among equal priorities
 ///   RFC 2782 picks at random in proportion to the weights; to give the same answer every time
