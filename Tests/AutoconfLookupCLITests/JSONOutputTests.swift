@@ -126,6 +126,61 @@ struct JSONOutputTests {
         #expect(text.contains("\"url\": \"https://support.google.com/mail/answer/7104828\""), "slashes are not escaped")
     }
 
+    /// Two sources giving the same POP3 server, one with the full address, one with the local part.
+    static func differingUsernames(_ input: String, language: Language = .english) throws -> (MailQuery, LookupResult) {
+        let query = try MailQuery(parsing: input)
+        func finding(_ source: SourceID, _ username: String) -> SourceFinding {
+            SourceFinding(source: source, trusted: true, confidence: .high, servers: [
+                ServerSettings(protocol: .pop3, hostname: "pop.x.test", port: 995, security: .tls, username: username),
+                ServerSettings(protocol: .smtp, hostname: "smtp.x.test", port: 465, security: .tls, username: "%EMAILADDRESS%"),
+            ])
+        }
+        let result = LookupAssembler.assemble(
+            query: query, input: input, findings: [finding(.bundled, "%EMAILADDRESS%"), finding(.ispdb, "%EMAILLOCALPART%")],
+            reports: [], catalog: KnowledgeBase.bundled.notes, options: LookupOptions(language: language))
+        return (query, result)
+    }
+
+    @Test("alternativeUsernames: right after username, only when there are any, as JSONEncoder says")
+    func alternativeUsernames() throws {
+        func keys(_ value: JSONValue) -> [String] {
+            if case let .object(members) = value { return members.map(\.0) }
+            return []
+        }
+        let (_, result) = try Self.differingUsernames("alice@x.test")
+        let pop = try #require(result.incoming.first)
+        #expect(pop.alternativeUsernames == ["alice"])
+        #expect(keys(pop.json) == [
+            "protocol", "hostname", "port", "security", "username", "alternativeUsernames", "authentication",
+            "sources", "trusted", "score", "reasons",
+        ])
+        #expect(!keys(try #require(result.outgoing.first).json).contains("alternativeUsernames"))
+        let ours = LookupJSON.encode(result)
+        #expect(ours.contains(#""alternativeUsernames": ["#))
+        let theirs = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+        #expect(try Self.canonical(ours) == Self.canonical(theirs))
+    }
+
+    @Test("human output: a line after the table when the user name has another form, in English and Spanish")
+    func alternativeUsernameLine() throws {
+        let (query, english) = try Self.differingUsernames("alice@x.test")
+        let text = HumanRenderer(language: .english, width: 100).render(english, query: query, preferred: .pop3)
+        #expect(text.contains("\n  If the server refuses alice@x.test as the user name, try alice.\n\nOutgoing mail"))
+        #expect(!text.contains("refuses alice@x.test as the user name, try alice.\n\nSources"))
+
+        let (_, spanish) = try Self.differingUsernames("alice@x.test", language: .spanish)
+        let texto = HumanRenderer(language: .spanish, width: 100).render(spanish, query: query, preferred: .pop3)
+        #expect(texto.contains("  Si el servidor rechaza alice@x.test como nombre de usuario, prueba con alice.\n"))
+
+        let (domainQuery, domain) = try Self.differingUsernames("x.test")
+        let templates = HumanRenderer(language: .english, width: 100).render(domain, query: domainQuery, preferred: .pop3)
+        #expect(templates.contains("  If the server refuses <your address> as the user name, try <name before @>.\n"))
+
+        let plain = try Self.lookup("alice@gmail.com")
+        let none = HumanRenderer(language: .english, width: 100).render(plain, query: try MailQuery(parsing: "alice@gmail.com"), preferred: .pop3)
+        #expect(!none.contains("If the server refuses"))
+    }
+
     @Test("providers --json: every provider, keys in order, notes as ids, optional keys only when present")
     func providers() throws {
         let providers = KnowledgeBase.bundled.providers

@@ -110,11 +110,11 @@ struct ClientConfigParserTests {
         #expect(result.notes.first?.text == "Primero activa el acceso para programas de correo en el webmail.")
     }
 
-    @Test("enable note ids and our own texts where the file has none in the language")
+    @Test("enable note ids, and our own texts only where the block has no instruction at all")
     func enableNotes() {
         let imapOnly = ClientConfigParser.parse(Data.document(
             Data.goodIncoming, Data.goodOutgoing,
-            #"    <enable visiturl="http://t.example/enable"><instruction lang="de">Bitte einschalten</instruction></enable>"#))
+            #"    <enable visiturl="http://t.example/enable"></enable>"#))
         let request = imapOnly.noteRequests.first
         #expect(request?.id == "enable-imap")
         #expect(request?.url == nil)  // plain http is not passed on as a page to visit

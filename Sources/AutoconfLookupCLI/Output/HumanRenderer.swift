@@ -46,7 +46,31 @@ struct HumanRenderer {
                 ScoreText.format(candidate.score),
             ]
         }
-        return TextTable.render(header: ["#"] + text.columns, rows: rows, indent: "  ", rightAligned: [0, 3, 6])
+        var output = TextTable.render(header: ["#"] + text.columns, rows: rows, indent: "  ", rightAligned: [0, 3, 6])
+        output += alternativeUsernames(candidates, text: text)
+        return output
+    }
+
+    /// One line per distinct user name with alternatives, such as "If the server refuses
+    /// alice@example.com as the user name, try alice.", led by the rows it is about unless it
+    /// is about every row.
+    private func alternativeUsernames(_ candidates: [Candidate], text: HumanText) -> String {
+        var groups: [(username: String, alternatives: [String], rows: [Int])] = []
+        for (index, candidate) in candidates.enumerated() where !candidate.alternativeUsernames.isEmpty {
+            let username = candidate.settings.username
+            if let group = groups.firstIndex(where: { $0.username == username && $0.alternatives == candidate.alternativeUsernames }) {
+                groups[group].rows.append(index + 1)
+            } else {
+                groups.append((username, candidate.alternativeUsernames, [index + 1]))
+            }
+        }
+        return groups.map { group in
+            var line = text.alternativeUsernames(group.username, alternatives: group.alternatives)
+            if group.rows.count < candidates.count {
+                line = group.rows.map { "#\($0)" }.joined(separator: ", ") + ": " + line
+            }
+            return wrap(line, firstPrefix: "  ", prefix: "    ")
+        }.joined()
     }
 
     /// Wraps text at word boundaries to the terminal width.

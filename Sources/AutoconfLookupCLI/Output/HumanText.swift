@@ -50,6 +50,14 @@ struct HumanText {
             .replacing("%EMAILDOMAIN%", with: spanish ? "<dominio>" : "<domain>")
     }
 
+    /// The line after a table when sources give the user name in different forms.
+    func alternativeUsernames(_ username: String, alternatives: [String]) -> String {
+        let others = alternatives.map(self.username).joined(separator: spanish ? " o " : " or ")
+        return spanish
+            ? "Si el servidor rechaza \(self.username(username)) como nombre de usuario, prueba con \(others)."
+            : "If the server refuses \(self.username(username)) as the user name, try \(others)."
+    }
+
     func status(_ status: SourceReport.Status) -> String {
         switch status {
         case .found: spanish ? "encontrado" : "found"

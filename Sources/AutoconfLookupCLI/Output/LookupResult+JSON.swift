@@ -51,9 +51,14 @@ extension ServerSettings {
 }
 
 extension Candidate {
-    /// The server's fields, then `sources`, `trusted`, `score`, `reasons`.
+    /// The server's fields, `alternativeUsernames` right after `username` only when there are
+    /// any (as ``Candidate``'s `Codable` form), then `sources`, `trusted`, `score`, `reasons`.
     var json: JSONValue {
-        .object(settings.jsonMembers + [
+        var members = settings.jsonMembers
+        if !alternativeUsernames.isEmpty, let username = members.firstIndex(where: { $0.0 == "username" }) {
+            members.insert(("alternativeUsernames", .strings(alternativeUsernames)), at: username + 1)
+        }
+        return .object(members + [
             ("sources", .strings(sources.map(\.rawValue))),
             ("trusted", .bool(trusted)),
             ("score", .double(score)),

@@ -37,19 +37,23 @@ extension ClientConfig {
     }
 
     /// The notes the file itself asks for: one action per `<enable>`, with its `<instruction>`
-    /// texts in English and Spanish (our own words where the file has none in that language)
-    /// and its `visiturl` when that is https.
+    /// text for each language and its `visiturl` when that is https.
+    ///
+    /// Each language gets the file's instruction in that language, else its English one (`en`
+    /// or no `lang`), else its first one in any language, in file order; our own words only when
+    /// the block has no instruction at all (the provider's words, even in another language,
+    /// say more than a general sentence).
     public var noteRequests: [NoteRequest] {
         let id = enableNoteID
         let name = displayShortName ?? displayName
         return enable.map { block in
+            let instructions = block.instructions.filter { !$0.text.allSatisfy(\.isWhitespace) }
             var texts: [Language: String] = [:]
-            for instruction in block.instructions {
-                guard let language = instruction.language, texts[language] == nil else { continue }
-                texts[language] = instruction.text
-            }
-            for language in Language.allCases where texts[language] == nil {
-                texts[language] = Self.enableText(id: id, provider: name, language: language)
+            for language in Language.allCases {
+                let text = instructions.first { $0.language == language }
+                    ?? instructions.first { $0.language == .english }
+                    ?? instructions.first
+                texts[language] = text?.text ?? Self.enableText(id: id, provider: name, language: language)
             }
             let url = block.visitURL.flatMap { $0.lowercased().hasPrefix("https://") ? $0 : nil }
             return NoteRequest(id: id, url: url, texts: texts, kind: .action)

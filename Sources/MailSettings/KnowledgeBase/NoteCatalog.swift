@@ -40,7 +40,9 @@ public struct NoteCatalog: Sendable, Hashable {
     /// and the request carries no text of its own.
     public func note(for request: NoteRequest, in language: Language) -> Note? {
         if let texts = request.texts {
-            guard let text = texts[language] ?? texts[.english] ?? texts.values.first else { return nil }
+            // The asked language, else English, else any (in a fixed order).
+            guard let text = texts[language] ?? texts[.english] ?? Language.allCases.lazy.compactMap({ texts[$0] }).first
+            else { return nil }
             return Note(id: request.id, kind: request.kind ?? entries[request.id]?.kind ?? .info, text: text, url: request.url)
         }
         guard let entry = entries[request.id] else { return nil }

@@ -40,7 +40,8 @@ public enum LookupAssembler {
             provider: provider?.name,
             domain: query.domain.unicode,
             confidence: bestConfidence,
-            preferred: options.preferredIncoming
+            preferred: options.preferredIncoming,
+            findings: expanded
         )
         if ranked.incoming.isEmpty, ranked.outgoing.isEmpty, provider == nil {
             requests.append(NoteRequest(id: "not-in-knowledge-base", values: ["domain": query.domain.unicode]))

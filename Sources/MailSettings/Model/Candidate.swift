@@ -1,7 +1,7 @@
 /// One server offer in a lookup result, with where it came from and how much to trust it.
 ///
 /// Encodes to JSON flat, as the CLI contract shows: the server fields, then
-/// `sources`, `trusted`, `score` and `reasons`.
+/// `alternativeUsernames` (only when there are any), `sources`, `trusted`, `score` and `reasons`.
 public struct Candidate: Sendable, Hashable, Codable {
     /// The server to connect to, with the user name resolved when an address was given.
     public var settings: ServerSettings
@@ -13,18 +13,26 @@ public struct Candidate: Sendable, Hashable, Codable {
     public var score: Double
     /// Why the score is what it is, in the requested language.
     public var reasons: [String]
+    /// Other user names to try when the server refuses `settings.username`: what the other sources
+    /// that offered this server give (typically the local part where the best source says the
+    /// full address, or the other way round), best source first; empty when they all agree.
+    public var alternativeUsernames: [String]
 
     /// Creates a candidate.
-    public init(settings: ServerSettings, sources: [SourceID], trusted: Bool, score: Double, reasons: [String] = []) {
+    public init(
+        settings: ServerSettings, sources: [SourceID], trusted: Bool, score: Double, reasons: [String] = [],
+        alternativeUsernames: [String] = []
+    ) {
         self.settings = settings
         self.sources = sources
         self.trusted = trusted
         self.score = score
         self.reasons = reasons
+        self.alternativeUsernames = alternativeUsernames
     }
 
     private enum CodingKeys: String, CodingKey {
-        case sources, trusted, score, reasons
+        case alternativeUsernames, sources, trusted, score, reasons
     }
 
     public init(from decoder: any Decoder) throws {
@@ -34,11 +42,15 @@ public struct Candidate: Sendable, Hashable, Codable {
         trusted = try container.decode(Bool.self, forKey: .trusted)
         score = try container.decode(Double.self, forKey: .score)
         reasons = try container.decodeIfPresent([String].self, forKey: .reasons) ?? []
+        alternativeUsernames = try container.decodeIfPresent([String].self, forKey: .alternativeUsernames) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
         try settings.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
+        if !alternativeUsernames.isEmpty {
+            try container.encode(alternativeUsernames, forKey: .alternativeUsernames)
+        }
         try container.encode(sources, forKey: .sources)
         try container.encode(trusted, forKey: .trusted)
         try container.encode(score, forKey: .score)

@@ -22,9 +22,32 @@ public struct RankingPolicy: Sendable, Hashable {
     public var orderPenalty = 0.01
     /// The most the source's order can take away.
     public var maximumOrderPenalty = 0.05
+    /// Breaks exact ties between sources, first wins: which source's user name a merged candidate
+    /// keeps when two sources start equally high, the order of `sources`, and which of two
+    /// candidates with the same score comes first. A fixed order, so the result never depends on
+    /// the order findings arrive in. The domain's own files come first, then our curated base.
+    /// Sources not listed follow, by id.
+    public var sourceOrder: [SourceID] = Self.defaultSourceOrder
+
+    /// The default ``sourceOrder``.
+    public static let defaultSourceOrder: [SourceID] = [
+        .autoconfigHTTPS, .wellKnownHTTPS, .bundled, .ispdb, .srv, .autodiscover, .mx,
+        .autoconfigHTTP, .wellKnownHTTP, .guess,
+    ]
 
     /// A policy that puts `preferredIncoming` first.
     public init(preferredIncoming: MailProtocol = .pop3) {
         self.preferredIncoming = preferredIncoming
+    }
+
+    /// Whether `lhs` comes before `rhs` in ``sourceOrder`` (unlisted sources last, by id).
+    func precedes(_ lhs: SourceID, _ rhs: SourceID) -> Bool {
+        Self.precedes(lhs, rhs, in: sourceOrder)
+    }
+
+    static func precedes(_ lhs: SourceID, _ rhs: SourceID, in order: [SourceID]) -> Bool {
+        let left = order.firstIndex(of: lhs) ?? order.count
+        let right = order.firstIndex(of: rhs) ?? order.count
+        return left != right ? left < right : lhs < rhs
     }
 }
