@@ -47,14 +47,18 @@ struct EarlyAnswerPolicyTests {
         Case(name: "an untrusted finding may disagree", pending: [.autodiscover],
              findings: [finding(.bundled, both), finding(.autoconfigHTTP, trusted: false, [(.pop3, "pop.evil.test"), (.smtp, "smtp.evil.test")])],
              policy: .whenTrustedSourcesAgree, expected: true),
+        Case(name: "placeholders are filled in before hosts are compared", pending: [.autodiscover],
+             findings: [finding(.bundled, both), finding(.autoconfigHTTPS, [(.pop3, "pop.%EMAILDOMAIN%"), (.smtp, "smtp.%EMAILDOMAIN%")])],
+             policy: .whenTrustedSourcesAgree, expected: true),
         Case(name: "a custom set of decisive sources", pending: [.ispdb],
              findings: [finding(.bundled, both)], policy: EarlyAnswerPolicy(decisiveSources: [.bundled]), expected: true),
     ]
 
     @Test("allowsAnswer", arguments: cases)
     func allowsAnswer(_ example: Case) {
-        #expect(example.policy.allowsAnswer(pending: example.pending, findings: example.findings) == example.expected)
+        let query = try! MailQuery(parsing: "alice@a.test")
+        #expect(example.policy.allowsAnswer(pending: example.pending, findings: example.findings, for: query) == example.expected)
         // The order of the findings never matters.
-        #expect(example.policy.allowsAnswer(pending: example.pending, findings: example.findings.reversed()) == example.expected)
+        #expect(example.policy.allowsAnswer(pending: example.pending, findings: example.findings.reversed(), for: query) == example.expected)
     }
 }

@@ -150,7 +150,7 @@ public struct AutoconfigResolver: Sendable {
                     group.cancelAll()  // everything answered: stop waiting for the deadline
                     break
                 }
-                if options.earlyAnswer.allowsAnswer(pending: pending, findings: findings) {
+                if options.earlyAnswer.allowsAnswer(pending: pending, findings: findings, for: query) {
                     earlyAnswerAt = elapsed
                     group.cancelAll()
                     break

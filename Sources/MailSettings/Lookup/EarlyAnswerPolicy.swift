@@ -32,14 +32,19 @@ public struct EarlyAnswerPolicy: Sendable, Hashable {
     ///
     /// - Parameters:
     ///   - pending: the sources still running.
-    ///   - findings: what the finished sources found.
+    ///   - findings: what the finished sources found, placeholders as written.
+    ///   - query: the address or domain asked about, to fill in the placeholders before hosts are compared.
     /// - Returns: true when nothing is pending; otherwise true only when no decisive source is
     ///   pending, the trusted findings offer both incoming and outgoing servers, and they agree
     ///   (``trustedFindingsAgree(_:)``).
-    public func allowsAnswer(pending: Set<SourceID>, findings: [SourceFinding]) -> Bool {
+    public func allowsAnswer(pending: Set<SourceID>, findings: [SourceFinding], for query: MailQuery) -> Bool {
         if pending.isEmpty { return true }
         guard let decisiveSources, pending.isDisjoint(with: decisiveSources) else { return false }
-        let trusted = findings.filter { $0.trusted && !$0.servers.isEmpty }
+        let trusted = findings.filter { $0.trusted && !$0.servers.isEmpty }.map { finding in
+            var finding = finding
+            finding.servers = finding.servers.map { LookupAssembler.expand($0, for: query) }
+            return finding
+        }
         let servers = trusted.flatMap(\.servers)
         guard servers.contains(where: { $0.protocol.isIncoming }), servers.contains(where: { !$0.protocol.isIncoming })
         else { return false }
@@ -47,19 +52,10 @@ public struct EarlyAnswerPolicy: Sendable, Hashable {
     }
 
     /// Whether trusted findings agree: for incoming and for outgoing mail alike, every two trusted
-    /// findings that offer servers of that direction have a host name in common. Untrusted
-    /// findings are left out: they may differ without stopping an answer.
+    /// sources that offer servers of that direction have a host name in common — the opposite of
+    /// the `sources-disagree` note (``NoteRules/sourcesDisagree(_:domain:order:)``). Untrusted
+    /// findings are left out: they may differ without stopping an answer. Fill in placeholders first.
     public static func trustedFindingsAgree(_ findings: [SourceFinding]) -> Bool {
-        for incoming in [true, false] {
-            let hostSets = findings.filter(\.trusted).map { finding in
-                Set(finding.servers.filter { $0.protocol.isIncoming == incoming }.map { $0.hostname.lowercased() })
-            }.filter { !$0.isEmpty }
-            for (index, hosts) in hostSets.enumerated() {
-                for other in hostSets[(index + 1)...] where hosts.isDisjoint(with: other) {
-                    return false
-                }
-            }
-        }
-        return true
+        NoteRules.sourcesDisagree(findings, domain: "") == nil
     }
 }
