@@ -31,12 +31,15 @@ public struct AuthenticationMethod: RawRepresentable, Sendable, Hashable, Codabl
         .clientIPAddress, .tlsClientCertificate, .none,
     ]
 
+    /// The raw value, as written in files and JSON.
     public var description: String { rawValue }
 
+    /// Decodes the value from its JSON form.
     public init(from decoder: any Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)
     }
 
+    /// Encodes the value in its JSON form.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)

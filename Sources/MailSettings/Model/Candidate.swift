@@ -35,6 +35,7 @@ public struct Candidate: Sendable, Hashable, Codable {
         case alternativeUsernames, sources, trusted, score, reasons
     }
 
+    /// Decodes the value from its JSON form.
     public init(from decoder: any Decoder) throws {
         settings = try ServerSettings(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -45,6 +46,7 @@ public struct Candidate: Sendable, Hashable, Codable {
         alternativeUsernames = try container.decodeIfPresent([String].self, forKey: .alternativeUsernames) ?? []
     }
 
+    /// Encodes the value in its JSON form.
     public func encode(to encoder: any Encoder) throws {
         try settings.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)

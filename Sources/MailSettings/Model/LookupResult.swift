@@ -18,6 +18,7 @@ public struct LookupResult: Sendable, Hashable, Codable {
             self.localPart = localPart
         }
 
+        /// Encodes the value in its JSON form.
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(input, forKey: .input)
@@ -77,6 +78,7 @@ public struct LookupResult: Sendable, Hashable, Codable {
         case query, provider, incoming, outgoing, notes, sources
     }
 
+    /// Encodes the value in its JSON form.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(query, forKey: .query)

@@ -107,6 +107,7 @@ public struct Provider: Sendable, Hashable, Codable, Identifiable {
         case domains, mxPatterns, incoming, outgoing, notes, help
     }
 
+    /// Decodes the value from its JSON form.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)

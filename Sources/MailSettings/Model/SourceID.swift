@@ -27,14 +27,18 @@ public struct SourceID: RawRepresentable, Sendable, Hashable, Codable, CustomStr
     /// Common host names, counted only once a probe confirms them.
     public static let guess = SourceID(rawValue: "guess")
 
+    /// The raw value, as written in files and JSON.
     public var description: String { rawValue }
 
+    /// Orders ids by their raw value.
     public static func < (lhs: SourceID, rhs: SourceID) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// Decodes the value from its JSON form.
     public init(from decoder: any Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)
     }
 
+    /// Encodes the value in its JSON form.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
