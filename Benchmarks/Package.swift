@@ -44,6 +44,15 @@ let package = Package(
             name: "ColdFirstLookup",
             dependencies: [.product(name: "MailSettings", package: mainPackageIdentity)]
         ),
+        // Lookups per second against one DNS server with NIODNSResolver, N queries in flight;
+        // Scripts/bench-dns.py runs it beside dnsperf.
+        .executableTarget(
+            name: "DNSThroughput",
+            dependencies: [
+                .product(name: "MailAutoconfig", package: mainPackageIdentity),
+                .product(name: "MailSettings", package: mainPackageIdentity),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

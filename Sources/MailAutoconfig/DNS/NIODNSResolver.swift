@@ -51,14 +51,16 @@ public struct NIODNSResolver: DNSResolving {
 
     /// Asks for the records of `type` at `name`; see ``DNSResolving/query(_:type:)``.
     public func query(_ name: String, type: DNSRecordType) async throws(DNSResolveError) -> DNSAnswer {
-        let subject = "\(name) \(type)"
+        // Only errors name the question: no string is made for an answer.
+        var subject: String { "\(name) \(type)" }
         let servers = configuration.servers
         guard !servers.isEmpty else {
             throw DNSResolveError(.noServers, subject: subject, reason: "no DNS server to ask; give one (--dns-server ADDRESS[:PORT])")
         }
-        // Check the name once; every try then makes its own query with a fresh ID.
+        // Check and encode the name once; every try then gives the query a fresh ID.
+        var query: DNSQuery
         do {
-            _ = try DNSQuery(id: 0, name: name, type: type)
+            query = try DNSQuery(id: 0, name: name, type: type)
         } catch {
             throw DNSResolveError(.invalidName, subject: subject, reason: "cannot be asked: \(error)")
         }
@@ -70,12 +72,7 @@ public struct NIODNSResolver: DNSResolving {
             for (index, server) in servers.enumerated() where !settled.contains(index) {
                 if Task.isCancelled { throw DNSResolveError(.cancelled, subject: subject, reason: "cancelled") }
                 var generator = SystemRandomNumberGenerator()
-                let query: DNSQuery
-                do {
-                    query = try DNSQuery(id: UInt16.random(in: .min ... .max, using: &generator), name: name, type: type)
-                } catch {
-                    throw DNSResolveError(.invalidName, subject: subject, reason: "cannot be asked: \(error)")
-                }
+                query.id = UInt16.random(in: .min ... .max, using: &generator)
                 let outcome = await exchange(query, with: server)
                 switch outcome {
                 case .answer(let message, let overTCP):
@@ -117,26 +114,36 @@ public struct NIODNSResolver: DNSResolving {
     /// One try with one server: UDP, then TCP when the answer is truncated.
     private func exchange(_ query: DNSQuery, with server: DNSServer) async -> Outcome {
         let eventLoop = eventLoopGroup.next()
+        let timeout = configuration.timeout
         let udp = await run(on: eventLoop) { promise in
-            Self.startUDP(query, server: server, timeout: configuration.timeout, eventLoop: eventLoop, promise: promise)
+            Self.startUDP(query, server: server, timeout: timeout, eventLoop: eventLoop, promise: promise)
         }
         guard case .answer(let message, _) = udp, message.isTruncated else { return udp }
         return await run(on: eventLoop) { promise in
-            Self.startTCP(query, server: server, timeout: configuration.timeout, eventLoop: eventLoop, promise: promise)
+            Self.startTCP(query, server: server, timeout: timeout, eventLoop: eventLoop, promise: promise)
         }
     }
 
     /// Runs an exchange that completes `promise`, failing it when the task is cancelled.
+    ///
+    /// The exchange starts and ends on the event loop, with one hop there (`execute`) and one back
+    /// (the continuation): starting the bootstrap or waiting on the future from the task's thread
+    /// would add a hop to the event loop for each.
     private func run(
-        on eventLoop: any EventLoop, _ start: (EventLoopPromise<Outcome>) -> Void
+        on eventLoop: any EventLoop, _ start: @escaping @Sendable (EventLoopPromise<Outcome>) -> Void
     ) async -> Outcome {
         let promise = eventLoop.makePromise(of: Outcome.self)
-        start(promise)
         return await withTaskCancellationHandler {
-            do {
-                return try await promise.futureResult.get()
-            } catch {
-                return .failed(DNSResolveError(.cancelled, reason: "cancelled"))
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Outcome, Never>) in
+                eventLoop.execute {
+                    promise.futureResult.whenComplete { result in
+                        switch result {
+                        case .success(let outcome): continuation.resume(returning: outcome)
+                        case .failure: continuation.resume(returning: .failed(DNSResolveError(.cancelled, reason: "cancelled")))
+                        }
+                    }
+                    start(promise)
+                }
             }
         } onCancel: {
             promise.succeed(.failed(DNSResolveError(.cancelled, reason: "cancelled")))
@@ -147,16 +154,20 @@ public struct NIODNSResolver: DNSResolving {
         _ query: DNSQuery, server: DNSServer, timeout: Duration, eventLoop: any EventLoop,
         promise: EventLoopPromise<Outcome>
     ) {
-        let bindHost = server.socketAddress.protocol == .inet6 ? "::" : "0.0.0.0"
         let bytes = query.encode()
         let target = server.socketAddress
+        // A connected socket: the kernel gives it a random free port, as bind(port: 0) would, and
+        // drops datagrams from any other address and port before they are read (the handler
+        // still checks); sending needs no address. One datagram per read event: the answer is one
+        // datagram, and a second read would only find the socket empty (a wasted system call).
         let channelFuture = DatagramBootstrap(group: eventLoop)
+            .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DNSUDPHandler(query: query, server: target, promise: promise))
                 }
             }
-            .bind(host: bindHost, port: 0)
+            .connect(to: target)
         channelFuture.whenComplete { result in
             switch result {
             case .failure(let error):
@@ -169,7 +180,7 @@ public struct NIODNSResolver: DNSResolving {
                 }
                 var buffer = channel.allocator.buffer(capacity: bytes.count)
                 buffer.writeBytes(bytes)
-                channel.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: buffer)).whenFailure { error in
+                channel.writeAndFlush(buffer).whenFailure { error in
                     promise.succeed(.failed(DNSResolveError(.connectionFailed, reason: "cannot send to \(server): \(error)")))
                 }
             }
