@@ -135,24 +135,17 @@ final class HTTPExchangeHandler: ChannelInboundHandler {
         switch error {
         case let error as HTTPFetchError:
             return error
-        case let error as NIOSSLExtraError where error == .failedToValidateHostname:
+        case let error as NIOSSLError where error == .uncleanShutdown:
+            return .malformedResponse(url, detail: closedEarlyDetail)
+        case is NIOSSLError, is NIOSSLExtraError:
             let certificate = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self).peerCertificate
-            return .hostnameMismatch(url, certificateNames: certificate.map(Self.dnsNames(of:)) ?? [])
-        case let error as NIOSSLError:
-            switch error {
-            case .handshakeFailed(let reason):
-                let text = "\(reason)"
-                if text.contains("CERTIFICATE_VERIFY_FAILED") {
-                    return .certificateUntrusted(url)
-                }
-                return .tlsHandshakeFailed(url, detail: Self.shortTLSReason(text))
-            case .uncleanShutdown:
-                return .malformedResponse(url, detail: closedEarlyDetail)
-            default:
-                return .tlsHandshakeFailed(url, detail: "\(error)")
+            switch TLSSupport.classify(error, peerCertificate: certificate) {
+            case .hostnameMismatch(let names)?: return .hostnameMismatch(url, certificateNames: names)
+            case .untrusted?: return .certificateUntrusted(url)
+            case .notTLS?: return .tlsHandshakeFailed(url, detail: "WRONG_VERSION_NUMBER: the server does not speak TLS on this port")
+            case .handshake(let reason)?: return .tlsHandshakeFailed(url, detail: reason)
+            case nil: return .tlsHandshakeFailed(url, detail: "\(error)")
             }
-        case is NIOSSLExtraError:
-            return .tlsHandshakeFailed(url, detail: "\(error)")
         case let error as HTTPParserError where error == .invalidEOFState:
             return .malformedResponse(url, detail: closedEarlyDetail)
         case let error as HTTPParserError:
@@ -162,21 +155,5 @@ final class HTTPExchangeHandler: ChannelInboundHandler {
         default:
             return .malformedResponse(url, detail: "\(error)")
         }
-    }
-
-    /// The DNS names of a certificate's subject alternative names.
-    private static func dnsNames(of certificate: NIOSSLCertificate) -> [String] {
-        certificate._subjectAlternativeNames().compactMap { name in
-            guard name.nameType == .dnsName else { return nil }
-            return String(decoding: Array(name.contents), as: UTF8.self)
-        }
-    }
-
-    /// BoringSSL's reason without its file and line noise: `WRONG_VERSION_NUMBER` and the like.
-    private static func shortTLSReason(_ text: String) -> String {
-        let reasons = text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") })
-            .filter { $0.count > 3 && $0.allSatisfy { $0.isUppercase || $0.isNumber || $0 == "_" } && $0.contains("_") }
-        if let reason = reasons.last { return String(reason) }
-        return text
     }
 }

@@ -66,36 +66,7 @@ public struct NIOHTTPClient: HTTPFetching {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "mail-autoconfig.http", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(HTTPFetchError) {
-        var roots: [NIOSSLCertificate] = []
-        for (index, pem) in additionalTrustRootsPEM.enumerated() {
-            let certificates = try? NIOSSLCertificate.fromPEMBytes(Array(pem.utf8))
-            guard let certificates, !certificates.isEmpty else {
-                throw HTTPFetchError(
-                    .invalidTrustRoots, url: "",
-                    reason: "extra trust root \(index + 1) is not a PEM certificate (expected -----BEGIN CERTIFICATE-----)")
-            }
-            roots.append(contentsOf: certificates)
-        }
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.trustRoots = .default
-        configuration.certificateVerification = .fullVerification
-        if !roots.isEmpty {
-            configuration.additionalTrustRoots = [.certificates(roots)]
-        }
-        if let context = try? NIOSSLContext(configuration: configuration) {
-            self.sslContext = context
-        } else {
-            // No system trust store (a minimal system without ca-certificates): trust only the
-            // extra roots, which is never more than asked for.
-            logger.warning("no system trust roots found; only the extra roots are trusted (install ca-certificates)")
-            configuration.trustRoots = .certificates(roots)
-            configuration.additionalTrustRoots = []
-            do {
-                self.sslContext = try NIOSSLContext(configuration: configuration)
-            } catch {
-                throw HTTPFetchError(.invalidTrustRoots, url: "", reason: "could not set up TLS with these trust roots: \(error)")
-            }
-        }
+        self.sslContext = try TLSSupport.clientContext(additionalTrustRootsPEM: additionalTrustRootsPEM, logger: logger)
         self.addressMapping = addressMapping
         self.dns = dns
         self.eventLoopGroup = eventLoopGroup

@@ -200,7 +200,8 @@ public struct AddressMapping: Sendable, Hashable {
         return port
     }
 
-    static func isIPAddress(_ text: String) -> Bool {
+    /// Whether `text` is an IPv4 or IPv6 address, not a host name.
+    public static func isIPAddress(_ text: String) -> Bool {
         (try? SocketAddress(ipAddress: text, port: 0)) != nil
     }
 
