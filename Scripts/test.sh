@@ -14,11 +14,15 @@ declare -A needed=(
     [nginx]=nginx-light          # the test world's HTTPS/HTTP server (Tests/MailAutoconfigTests/World)
     [openssl]=openssl            # the test world's CA and certificates
     [dnsmasq]=dnsmasq            # the DNS test world (Tests/MailAutoconfigTests/World/DNSWorld.swift)
+    [dovecot]=dovecot-core       # the mail test world (Tests/MailAutoconfigTests/World/MailWorld.swift)
 )
 
-# Data files the tests read, and the Debian package that brings each.
+# Files the tests need (data, or programs outside PATH), and the Debian package that brings each.
 declare -A needed_files=(
     [/usr/share/publicsuffix/public_suffix_list.dat]=publicsuffix  # generate-public-suffixes.py --check, run by PublicSuffixTests
+    [/usr/lib/dovecot/pop3]=dovecot-pop3d              # the mail test world: POP3 and POP3S
+    [/usr/lib/dovecot/imap]=dovecot-imapd              # the mail test world: IMAP and IMAPS
+    [/usr/lib/dovecot/submission]=dovecot-submissiond  # the mail test world: submission and submissions
 )
 
 missing=()

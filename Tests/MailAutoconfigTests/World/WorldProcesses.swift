@@ -67,7 +67,9 @@ enum WorldPrograms {
     ///
     /// posix_spawn and waitpid rather than Foundation's `Process`, whose `waitUntilExit()` was
     /// seen to hang when two children ended at the same moment.
-    static func spawn(_ executable: String, _ arguments: [String], output: String) throws -> pid_t {
+    /// With `newProcessGroup`, the child leads a process group of its own, which
+    /// ``stopGroup(leader:patience:)`` ends whole (for servers that fork workers).
+    static func spawn(_ executable: String, _ arguments: [String], output: String, newProcessGroup: Bool = false) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -91,7 +93,12 @@ enum WorldPrograms {
         sigemptyset(&defaults)
         for signal in [SIGPIPE, SIGTERM, SIGINT, SIGCHLD, SIGHUP] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if newProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -147,6 +154,50 @@ enum WorldPrograms {
             }
             usleep(10_000)
         }
+    }
+
+    /// Ends a child spawned with `newProcessGroup` and every process of its group: SIGTERM to
+    /// the group, SIGKILL to the group after `patience`; reaps the child and waits (a little)
+    /// until no live process is left in the group, so that their ports are free.
+    static func stopGroup(leader pid: pid_t, patience: Duration = .seconds(2)) {
+        guard pid > 1 else { return }
+        kill(-pid, SIGTERM)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var reaped = false
+        var killed = false
+        while true {
+            if !reaped {
+                var status: Int32 = 0
+                reaped = waitpid(pid, &status, WNOHANG) != 0
+            }
+            if reaped, !groupIsAlive(pid) { return }
+            if !killed, clock.now - start > patience {
+                kill(-pid, SIGKILL)
+                killed = true
+            }
+            if killed, clock.now - start > patience * 2 {
+                if !reaped { waitpid(pid, nil, 0) }
+                return
+            }
+            usleep(5_000)
+        }
+    }
+
+    /// Whether a process group has a member that is alive and not a zombie.
+    static func groupIsAlive(_ group: pid_t) -> Bool {
+        guard kill(-group, 0) == 0 else { return false }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let member = pid_t(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(member)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            // "PID (comm) STATE PPID PGRP …"
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 2, pid_t(fields[2]) == group, fields[0] != "Z", fields[0] != "X" { return true }
+        }
+        return false
     }
 
     /// Whether a child has ended (reaping it if so).
