@@ -211,9 +211,10 @@ enum CommandLineTool {
         return URL(fileURLWithPath: ".build/debug/autoconf-lookup")
     }
 
-    /// Runs the tool with `arguments`, its standard output and error in files.
-    static func run(_ arguments: [String]) throws -> Run {
-        try run(executable, arguments, environment: ["PATH": "/usr/bin:/bin"])
+    /// Runs the tool with `arguments`, its standard output and error in files, and `input` (when
+    /// given) on its standard input.
+    static func run(_ arguments: [String], input: String? = nil) throws -> Run {
+        try run(executable, arguments, environment: ["PATH": "/usr/bin:/bin"], input: input)
     }
 
     /// Runs the tool in a pseudo-terminal, as `script` gives it one: standard output and error
@@ -225,7 +226,7 @@ enum CommandLineTool {
             environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm"])
     }
 
-    private static func run(_ program: URL, _ arguments: [String], environment: [String: String]) throws -> Run {
+    private static func run(_ program: URL, _ arguments: [String], environment: [String: String], input: String? = nil) throws -> Run {
         let process = Process()
         process.executableURL = program
         process.arguments = arguments
@@ -239,7 +240,13 @@ enum CommandLineTool {
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
+        if let input {
+            let inputFile = folder.appendingPathComponent("in")
+            try Data(input.utf8).write(to: inputFile)
+            process.standardInput = try FileHandle(forReadingFrom: inputFile)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         try process.run()
         process.waitUntilExit()
         return Run(

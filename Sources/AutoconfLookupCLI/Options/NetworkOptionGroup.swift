@@ -104,8 +104,24 @@ struct NetworkOptionGroup: ParsableArguments {
         return (try httpClient(dns: dnsServer.isEmpty ? nil : dns), dns)
     }
 
-    /// The HTTP client these options describe, resolving host names with `dns` (the system's when nil).
-    func httpClient(dns: (any DNSResolving)?) throws -> NIOHTTPClient {
+    /// The time each probe may take: the lookup's deadline, at most 15 s.
+    var probeTimeout: Duration {
+        .milliseconds(Int((min(timeout, 15) * 1000).rounded()))
+    }
+
+    /// The prober these options describe: the same trust roots, address mapping and DNS.
+    func prober(dns: any DNSResolving) throws -> NIOServerProber {
+        let mapping = try AddressMapping(parsingResolve: resolve, parsingConnectTo: connectTo)
+        let roots = try trustRoots()
+        do {
+            return try NIOServerProber(additionalTrustRootsPEM: roots, addressMapping: mapping, dns: dns)
+        } catch {
+            throw ValidationError("--cacert: \(error.description)")
+        }
+    }
+
+    /// The PEM texts of the `--cacert` files.
+    private func trustRoots() throws -> [String] {
         var roots: [String] = []
         for path in cacert {
             switch FileBytes.read(path: path, limit: 1 << 20) {
@@ -113,6 +129,12 @@ struct NetworkOptionGroup: ParsableArguments {
             case .failure(let failure): throw ValidationError("--cacert \(path): cannot read it: \(failure)")
             }
         }
+        return roots
+    }
+
+    /// The HTTP client these options describe, resolving host names with `dns` (the system's when nil).
+    func httpClient(dns: (any DNSResolving)?) throws -> NIOHTTPClient {
+        let roots = try trustRoots()
         let mapping = try AddressMapping(parsingResolve: resolve, parsingConnectTo: connectTo)
         do {
             return try NIOHTTPClient(additionalTrustRootsPEM: roots, addressMapping: mapping, dns: dns)

@@ -192,12 +192,39 @@ private struct ProbeRun {
             fail(.connect, problem, detail)
             return nil
         }
-        observation.connectedAddress = channel.channel.remoteAddress?.ipAddress
+        let remote = channel.channel.remoteAddress
+        observation.connectedAddress = remote?.ipAddress
         record(.connect, passed: true, "connected to \(observation.connectedAddress ?? host) port \(port)")
         guard implicitTLS else { return channel }
         if await handshakeSucceeded(channel.channel, handshake.futureResult) { return channel }
         try? await channel.channel.close()
+        // Some servers hang up on a ClientHello without a word: a plain connection tells whether
+        // the port greets in plain text, that is, whether TLS was chosen for a STARTTLS port.
+        if case .tlsFailed? = observation.problem, let remote, let greeting = await plainGreeting(remote),
+            ["+OK", "* OK", "220"].contains(where: { greeting.hasPrefix($0) })
+        {
+            observation.problem = .tlsOnPlainPort
+            observation.steps[observation.steps.count - 1].detail += "; a plain connection is greeted with “\(Self.clip(greeting))”"
+        }
         return nil
+    }
+
+    /// The first line a server sends on a plain connection, if it sends one before the greeting time.
+    func plainGreeting(_ address: SocketAddress) async -> String? {
+        let limit = min(clock.now + prober.greetingTimeout, deadline)
+        let group = prober.group
+        return await Deadline.run(until: limit) { () async -> String? in
+            guard let channel = try? await ClientBootstrap(group: group).connect(to: address, channelInitializer: { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }) else { return nil }
+            return try? await channel.executeThenClose { inbound, _ in
+                var framer = LineFramer(maximumLineBytes: 1024)
+                for try await buffer in inbound {
+                    if let line = (try? framer.append(buffer.readableBytesView))?.first { return line }
+                }
+                return nil
+            }
+        } ?? nil
     }
 
     /// Waits for a TLS handshake (the deadline closes the connection); records the tls step.

@@ -3,7 +3,7 @@ import MailSettings
 /// Something that talks to a mail server to see what it really does: ``NIOServerProber`` over
 /// the network, or a stand-in in tests.
 ///
-/// A probe never throws: what happens, up to the first problem, is in the ``ProbeObservation``
+/// A probe never throws: what happens, up to the first problem, is in the `ProbeObservation`
 /// (`MailSettings`), which `DiagnosisRules` turns into advice.
 public protocol ServerProbing: Sendable {
     /// Connects to `target.server`, has the protocol conversation (greeting, capabilities,

@@ -55,6 +55,7 @@ public enum DiagnosisRules {
     /// - Parameters:
     ///   - current: the person's settings.
     ///   - best: the candidate to recommend (the best one that a probe confirmed, when there is one).
+    ///   - language: the language of the verdict.
     public static func compare(current: ServerSettings, with best: ServerSettings, language: Language) -> Verdict {
         let es = language == .spanish
         var changes: [String] = []
