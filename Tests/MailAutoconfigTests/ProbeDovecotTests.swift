@@ -205,3 +205,77 @@ struct ProbeDovecotTests {
         }
     }
 }
+
+/// `lookup --probe` and guessing against Dovecot: candidates annotated with what their server
+/// answered, a dead candidate sunk below the live ones, and guesses kept only when confirmed.
+@Suite(
+    "lookup --probe and guessed servers against Dovecot",
+    .serialized,
+    .enabled(if: MailWorld.canRun && DNSWorld.canRun, "needs Dovecot and dnsmasq (Scripts/test.sh installs them)")
+)
+struct ProbeLookupTests {
+    @Test("a domain that publishes nothing: the guesses that answer become the candidates (source guess)")
+    func guesses() async throws {
+        var options = MailWorld.Options()
+        options.hostName = "mail.guess.test"
+        options.users = [("alice@guess.test", "pw")]
+        let world = try await MailWorld.start(options)
+        defer { world.stop() }
+        let dns = try await DNSWorld.start(extraRecords: ["local=/guess.test/", "host-record=mail.guess.test,\(world.address)"])
+        defer { dns.stop() }
+        let resolverDNS = NIODNSResolver(servers: [dns.server], timeout: .seconds(2))
+        let moves = [110: world.pop3Port, 995: world.pop3sPort, 143: world.imapPort, 993: world.imapsPort, 587: world.submissionPort, 465: world.submissionsPort]
+            .compactMap { standard, port in
+                standard == port ? nil : AddressMapping.ConnectTo(host: "mail.guess.test", port: standard, targetHost: "mail.guess.test", targetPort: port)
+            }
+        let prober = try NIOServerProber(
+            additionalTrustRootsPEM: [world.caPEM], addressMapping: AddressMapping(connectTo: moves), dns: resolverDNS,
+            greetingTimeout: .seconds(2))
+        let resolver = try AutoconfigResolver(http: RecordingTransport(), dns: resolverDNS, prober: prober)
+        let result = await resolver.resolve(
+            try MailQuery(parsing: "alice@guess.test"), input: "alice@guess.test",
+            options: ResolverOptions(timeout: .seconds(10), earlyAnswer: .waitForAll))
+        let guess = try #require(result.sources.first { $0.id == .guess })
+        #expect(guess.status == .found, "\(guess.detail)")
+        #expect(guess.detail.hasPrefix("6 guessed servers probed, 6 answered"), "\(guess.detail)")
+        let pop = try #require(result.incoming.first)
+        #expect("\(pop.settings.hostname):\(pop.settings.port) \(pop.settings.security)" == "mail.guess.test:995 tls")
+        #expect(pop.sources == [.guess])
+        #expect(pop.trusted, "a verified certificate for the guessed name")
+        #expect(pop.probe?.passed == true && pop.probe?.tlsVersion != nil)
+        #expect(pop.settings.username == "alice@guess.test")
+        #expect(result.outgoing.first?.settings.port == 465)
+        #expect(!result.incoming.contains { $0.settings.hostname == "pop.guess.test" }, "names without an address are never probed")
+    }
+
+    @Test("the CLI with --probe: each candidate says what its server answered; a dead one sinks to the bottom")
+    func commandLine() async throws {
+        let world = try await ProbeDovecotTests.startWorld()
+        defer { world.stop() }
+        let dns = try await DNSWorld.start(extraRecords: ProbeDovecotTests.dnsRecords(world) + [
+            "srv-host=_pop3s._tcp.dovecot.test,dead.dovecot.test,995,0,100",
+            "host-record=dead.dovecot.test,127.0.0.12",
+        ])
+        defer { dns.stop() }
+        let run = try CommandLineTool.run(
+            ["alice@dovecot.test", "--probe", "--json", "--wait-all"] + ProbeDovecotTests.arguments(world, dns: dns))
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require((try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any])
+        let incoming = try #require(json["incoming"] as? [[String: Any]])
+        let hosts = incoming.compactMap { $0["hostname"] as? String }
+        #expect(hosts.first == ProbeDovecotTests.host, "\(hosts)")
+        #expect(hosts.last == "dead.dovecot.test", "\(hosts)")
+        let live = try #require(incoming.first?["probe"] as? [String: Any])
+        #expect(live["passed"] as? Bool == true && live["verdict"] as? String == "server-ok", "\(live)")
+        #expect((live["tlsVersion"] as? String)?.hasPrefix("TLSv1.") == true)
+        let dead = try #require(incoming.last?["probe"] as? [String: Any])
+        #expect(dead["passed"] as? Bool == false && dead["verdict"] as? String == "connection-refused", "\(dead)")
+        #expect((incoming.last?["reasons"] as? [String])?.last == "failed the probe: connection-refused")
+
+        let human = try CommandLineTool.run(["alice@dovecot.test", "--probe", "--wait-all"] + ProbeDovecotTests.arguments(world, dns: dns))
+        #expect(human.stdout.contains("PROBE"), "\(human.stdout)")
+        #expect(human.stdout.contains("✗ connection-refused"), "\(human.stdout)")
+        let offline = try CommandLineTool.run(["alice@dovecot.test", "--probe", "--offline"])
+        #expect(offline.status == 64 && offline.stderr.contains("--offline"))
+    }
+}

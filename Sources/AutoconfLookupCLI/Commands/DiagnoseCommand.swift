@@ -96,8 +96,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
         }
         let lookupOptions = options.lookupOptions(environment: environment)
         let transports = try network.transports()
-        let resolver = try AutoconfigResolver(http: transports.http, dns: transports.dns)
         let prober = try network.prober(dns: transports.dns)
+        let resolver = try AutoconfigResolver(http: transports.http, dns: transports.dns, prober: prober)
         let diagnoser = MailDiagnoser(resolver: resolver, prober: prober, probeTimeout: network.probeTimeout)
         let report = await diagnoser.diagnose(
             query, input: input, current: currentServer(username: username ?? ""), credentials: credentials,

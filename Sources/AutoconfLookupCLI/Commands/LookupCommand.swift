@@ -16,6 +16,12 @@ struct LookupCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Network options") var network: NetworkOptionGroup
 
+    func validate() throws {
+        if options.offline, network.probe {
+            throw ValidationError("--probe talks to the servers: it cannot be used with --offline")
+        }
+    }
+
     func run() async throws {
         let environment = ProcessEnvironment.current()
         let query: MailQuery
@@ -30,7 +36,8 @@ struct LookupCommand: AsyncParsableCommand {
             result = KnowledgeBase.bundled.lookup(query, input: input, options: lookupOptions)
         } else {
             let transports = try network.transports()
-            let resolver = try AutoconfigResolver(http: transports.http, dns: transports.dns)
+            let resolver = try AutoconfigResolver(
+                http: transports.http, dns: transports.dns, prober: try network.prober(dns: transports.dns))
             let progress = ProgressLine(language: lookupOptions.language, environment: environment)
             var pending: [SourceID] = []
             var answered = 0

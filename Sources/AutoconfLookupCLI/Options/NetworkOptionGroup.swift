@@ -15,6 +15,9 @@ struct NetworkOptionGroup: ParsableArguments {
         help: "Wait for every source (or the deadline), even once the trusted sources have answered and agree.")
     var waitAll = false
 
+    @Flag(help: "Also connect to every candidate (and to guessed servers) and report what each answered.")
+    var probe = false
+
     @Flag(name: .customLong("no-send-address"), help: "Never send the address to the domain's servers (?emailaddress=, Autodiscover).")
     var noSendAddress = false
 
@@ -92,7 +95,9 @@ struct NetworkOptionGroup: ParsableArguments {
             allowPlainHTTP: !noHTTP,
             sendAddress: !noSendAddress,
             ispdbBaseURL: ispdbURL,
-            earlyAnswer: waitAll ? .waitForAll : .whenTrustedSourcesAgree
+            earlyAnswer: waitAll ? .waitForAll : .whenTrustedSourcesAgree,
+            probe: probe,
+            probeTimeout: probeTimeout
         )
     }
 

@@ -34,9 +34,10 @@ struct HumanRenderer {
 
     private func table(_ candidates: [Candidate], text: HumanText) -> String {
         guard !candidates.isEmpty else { return "  " + text.noneFound + "\n" }
+        let probed = candidates.contains { $0.probe != nil }
         let rows = candidates.enumerated().map { index, candidate in
             let settings = candidate.settings
-            return [
+            var row = [
                 "\(index + 1)",
                 settings.protocol.displayName,
                 settings.hostname,
@@ -45,10 +46,18 @@ struct HumanRenderer {
                 text.username(settings.username),
                 ScoreText.format(candidate.score),
             ]
+            if probed { row.append(candidate.probe.map(probeText) ?? "–") }
+            return row
         }
-        var output = TextTable.render(header: ["#"] + text.columns, rows: rows, indent: "  ", rightAligned: [0, 3, 6])
+        let header = ["#"] + text.columns + (probed ? [language == .spanish ? "SONDA" : "PROBE"] : [])
+        var output = TextTable.render(header: header, rows: rows, indent: "  ", rightAligned: [0, 3, 6])
         output += alternativeUsernames(candidates, text: text)
         return output
+    }
+
+    /// A probe in a few words: `✓ 12 ms TLSv1.3` or `✗ connection-refused`.
+    private func probeText(_ probe: ProbeSummary) -> String {
+        probe.passed ? "✓ \(probe.ms) ms" + (probe.tlsVersion.map { " \($0)" } ?? "") : "✗ \(probe.verdict)"
     }
 
     /// One line per distinct user name with alternatives, such as "If the server refuses

@@ -63,6 +63,17 @@ extension Candidate {
             ("trusted", .bool(trusted)),
             ("score", .double(score)),
             ("reasons", .strings(reasons)),
+        ] + (probe.map { [("probe", $0.json)] } ?? []))
+    }
+}
+
+extension ProbeSummary {
+    /// `passed`, `verdict`, `detail`, `tlsVersion` (or null), `startTLSOffered`, `authentication`, `ms`.
+    var json: JSONValue {
+        .object([
+            ("passed", .bool(passed)), ("verdict", .string(verdict)), ("detail", .string(detail)),
+            ("tlsVersion", .optional(tlsVersion)), ("startTLSOffered", .bool(startTLSOffered)),
+            ("authentication", .strings(authentication)), ("ms", .int(ms)),
         ])
     }
 }

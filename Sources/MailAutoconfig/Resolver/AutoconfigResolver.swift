@@ -21,6 +21,9 @@ public struct AutoconfigResolver: Sendable {
     public var http: any HTTPFetching
     /// The DNS resolver of the `srv` and `mx` sources.
     public var dns: any DNSResolving
+    /// Talks to the candidate and guessed servers when ``ResolverOptions/probe`` asks for it, or
+    /// when no source found anything.
+    public var prober: any ServerProbing
     /// Where the resolver logs what each source did (a no-op logger unless one is given).
     public var logger: Logger
 
@@ -34,11 +37,13 @@ public struct AutoconfigResolver: Sendable {
     ///   - dns: the DNS resolver; ``NIODNSResolver`` with the system's configuration
     ///     (`/etc/resolv.conf`) by default; when that cannot be read, DNS queries fail and the
     ///     `srv` and `mx` sources say so.
+    ///   - prober: the prober; ``NIOServerProber`` with the system trust roots and `dns` by default.
     ///   - logger: where to log.
     public init(
         knowledgeBase: KnowledgeBase = .bundled,
         http: (any HTTPFetching)? = nil,
         dns: (any DNSResolving)? = nil,
+        prober: (any ServerProbing)? = nil,
         logger: Logger = Logger(label: "mail-autoconfig", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(HTTPFetchError) {
         self.knowledgeBase = knowledgeBase
@@ -51,6 +56,11 @@ public struct AutoconfigResolver: Sendable {
             self.dns = dns
         } else {
             self.dns = NIODNSResolver(configuration: (try? DNSConfiguration.system()) ?? DNSConfiguration(servers: []))
+        }
+        if let prober {
+            self.prober = prober
+        } else {
+            self.prober = try NIOServerProber(dns: self.dns, logger: logger)
         }
         self.logger = logger
     }
@@ -172,7 +182,89 @@ public struct AutoconfigResolver: Sendable {
                 query, input, sources.indices.compactMap { outcomes[$0]?.0.finding }, Self.reports(sources, outcomes), options)))
         }
         let findings = sources.indices.compactMap { outcomes[$0]?.0.finding }
-        return assemble(query, input, findings, Self.reports(sources, outcomes), options)
+        let result = assemble(query, input, findings, Self.reports(sources, outcomes), options)
+        guard !options.offline, options.probe || (result.incoming.isEmpty && result.outgoing.isEmpty), !Task.isCancelled else {
+            return result
+        }
+        return await probe(result, query: query, input: input, findings: findings, reports: Self.reports(sources, outcomes), options: options, emit: emit)
+    }
+
+    /// The probing step: every candidate and the guesses whose names exist are probed at once;
+    /// confirmed guesses join as the `guess` source, and each candidate carries what its probe showed.
+    private func probe(
+        _ result: LookupResult, query: MailQuery, input: String, findings: [SourceFinding], reports: [SourceReport],
+        options: ResolverOptions, emit: (ResolutionEvent) -> Void
+    ) async -> LookupResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        emit(.started(.guess))
+        let known = Set((result.incoming + result.outgoing).map(\.settings.identity))
+        let guesses = await Self.existing(GuessedServers.servers(for: query.domain).filter { !known.contains($0.identity) }, dns: dns)
+        let candidates = (result.incoming + result.outgoing).map(\.settings)
+        let targets = candidates + guesses.map { LookupAssembler.expand($0, for: query) }
+        let observations = await probeAll(targets, timeout: options.probeTimeout)
+
+        var probes: [ServerSettings.Identity: ProbeSummary] = [:]
+        for (server, observation) in zip(targets, observations) {
+            probes[server.identity] = ProbeSummary(observation: observation, language: options.lookup.language)
+        }
+        let confirmed = zip(guesses, observations.suffix(guesses.count)).filter { $0.1.succeeded }
+        var allFindings = findings
+        if !confirmed.isEmpty {
+            allFindings.append(SourceFinding(
+                source: .guess, trusted: confirmed.allSatisfy { $0.1.tlsVersion != nil }, confidence: .medium,
+                servers: confirmed.map { $0.0 }))
+        }
+        let answered = confirmed.map { "\($0.0.hostname):\($0.0.port)" }
+        let detail = guesses.isEmpty
+            ? "no guessed host name exists in DNS; \(candidates.count) candidates probed"
+            : "\(guesses.count) guessed servers probed, \(confirmed.count) answered\(answered.isEmpty ? "" : ": " + answered.joined(separator: ", "))"
+        let report = SourceReport(
+            id: .guess, status: confirmed.isEmpty ? .empty : .found, detail: detail, ms: Int((clock.now - start) / .milliseconds(1)))
+        let merged = assemble(query, input, allFindings, reports + [report], options)
+        let final = ProbeAdjustment.apply(probes, to: merged, language: options.lookup.language)
+        emit(.finished(report, soFar: final))
+        return final
+    }
+
+    /// The guesses whose host names have an address (each name asked once, all at once).
+    private static func existing(_ guesses: [ServerSettings], dns: any DNSResolving) async -> [ServerSettings] {
+        let names = Array(Set(guesses.map(\.hostname)))
+        var found: Set<String> = []
+        await withTaskGroup(of: (String, Bool).self) { group in
+            for name in names {
+                group.addTask {
+                    async let v4 = try? dns.packedAddresses(of: name, family: .a)
+                    async let v6 = try? dns.packedAddresses(of: name, family: .aaaa)
+                    let any = !((await v4 ?? []) + (await v6 ?? [])).isEmpty
+                    return (name, any)
+                }
+            }
+            for await (name, exists) in group where exists { found.insert(name) }
+        }
+        return guesses.filter { found.contains($0.hostname) }
+    }
+
+    /// Probes every server at once (at most 16 at a time); the observations keep the servers' order.
+    func probeAll(_ servers: [ServerSettings], timeout: Duration) async -> [ProbeObservation] {
+        let prober = self.prober
+        var observations: [Int: ProbeObservation] = [:]
+        await withTaskGroup(of: (Int, ProbeObservation).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < servers.count else { return }
+                let index = next
+                let target = ProbeTarget(server: servers[index], timeout: timeout)
+                group.addTask { (index, await prober.probe(target)) }
+                next += 1
+            }
+            for _ in 0..<min(16, servers.count) { startNext() }
+            for await (index, observation) in group {
+                observations[index] = observation
+                startNext()
+            }
+        }
+        return servers.indices.map { observations[$0]! }
     }
 
     private func assemble(

@@ -19,6 +19,12 @@ public struct ResolverOptions: Sendable {
     /// `EarlyAnswerPolicy.waitForAll` by default (the command line uses
     /// `EarlyAnswerPolicy.whenTrustedSourcesAgree` unless `--wait-all`).
     public var earlyAnswer: EarlyAnswerPolicy
+    /// Whether every candidate is probed after the sources (`--probe`), and servers guessed
+    /// from the usual names (`pop.`, `imap.`, `mail.`, `smtp.`…) are tried too. Without it,
+    /// probing and guessing happen only when no source found anything.
+    public var probe: Bool
+    /// The time each probe may take; probes run at once after the sources.
+    public var probeTimeout: Duration
 
     /// Thunderbird's public ISPDB.
     public static let defaultISPDBBaseURL = "https://autoconfig.thunderbird.net/v1.1/"
@@ -31,7 +37,9 @@ public struct ResolverOptions: Sendable {
         allowPlainHTTP: Bool = true,
         sendAddress: Bool = true,
         ispdbBaseURL: String = ResolverOptions.defaultISPDBBaseURL,
-        earlyAnswer: EarlyAnswerPolicy = .waitForAll
+        earlyAnswer: EarlyAnswerPolicy = .waitForAll,
+        probe: Bool = false,
+        probeTimeout: Duration = .seconds(5)
     ) {
         self.lookup = lookup
         self.offline = offline
@@ -40,5 +48,7 @@ public struct ResolverOptions: Sendable {
         self.sendAddress = sendAddress
         self.ispdbBaseURL = ispdbBaseURL
         self.earlyAnswer = earlyAnswer
+        self.probe = probe
+        self.probeTimeout = probeTimeout
     }
 }

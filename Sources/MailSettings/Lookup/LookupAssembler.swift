@@ -59,7 +59,7 @@ public enum LookupAssembler {
     }
 
     /// Fills `%EMAILDOMAIN%` in the host name, and the user name when an address is known.
-    static func expand(_ server: ServerSettings, for query: MailQuery) -> ServerSettings {
+    public static func expand(_ server: ServerSettings, for query: MailQuery) -> ServerSettings {
         var server = server
         server.hostname = Placeholders.expand(server.hostname, address: query.address, domain: query.domain)
         if query.address != nil {

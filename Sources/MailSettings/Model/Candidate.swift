@@ -1,7 +1,8 @@
 /// One server offer in a lookup result, with where it came from and how much to trust it.
 ///
 /// Encodes to JSON flat, as the CLI contract shows: the server fields, then
-/// `alternativeUsernames` (only when there are any), `sources`, `trusted`, `score` and `reasons`.
+/// `alternativeUsernames` (only when there are any), `sources`, `trusted`, `score`, `reasons`
+/// and `probe` (only when the server was probed).
 public struct Candidate: Sendable, Hashable, Codable {
     /// The server to connect to, with the user name resolved when an address was given.
     public var settings: ServerSettings
@@ -17,6 +18,8 @@ public struct Candidate: Sendable, Hashable, Codable {
     /// that offered this server give (typically the local part where the best source says the
     /// full address, or the other way round), best source first; empty when they all agree.
     public var alternativeUsernames: [String]
+    /// What a probe of this server showed, when it was probed (`lookup --probe`).
+    public var probe: ProbeSummary?
 
     /// Creates a candidate.
     public init(
@@ -32,7 +35,7 @@ public struct Candidate: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case alternativeUsernames, sources, trusted, score, reasons
+        case alternativeUsernames, sources, trusted, score, reasons, probe
     }
 
     /// Decodes the value from its JSON form.
@@ -44,6 +47,7 @@ public struct Candidate: Sendable, Hashable, Codable {
         score = try container.decode(Double.self, forKey: .score)
         reasons = try container.decodeIfPresent([String].self, forKey: .reasons) ?? []
         alternativeUsernames = try container.decodeIfPresent([String].self, forKey: .alternativeUsernames) ?? []
+        probe = try container.decodeIfPresent(ProbeSummary.self, forKey: .probe)
     }
 
     /// Encodes the value in its JSON form.
@@ -57,5 +61,6 @@ public struct Candidate: Sendable, Hashable, Codable {
         try container.encode(trusted, forKey: .trusted)
         try container.encode(score, forKey: .score)
         try container.encode(reasons, forKey: .reasons)
+        try container.encodeIfPresent(probe, forKey: .probe)
     }
 }
