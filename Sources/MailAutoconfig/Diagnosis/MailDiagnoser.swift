@@ -91,33 +91,15 @@ public struct MailDiagnoser: Sendable {
         return DiagnosisReport(lookup: lookup, checks: checks, comparison: comparison, findings: findings)
     }
 
-    /// Probes every target at once (at most eight at a time); the results keep the targets' order.
+    /// Probes every target at once; the checks keep the targets' order.
     private func probe(
         _ targets: [(DiagnosisReport.Role, ServerSettings)], credentials: Credentials?, language: Language
     ) async -> [DiagnosisReport.Check] {
-        let prober = self.prober
-        let timeout = probeTimeout
-        var observations: [Int: ProbeObservation] = [:]
-        await withTaskGroup(of: (Int, ProbeObservation).self) { group in
-            var next = 0
-            func startNext() {
-                guard next < targets.count else { return }
-                let index = next
-                let server = targets[index].1
-                group.addTask { (index, await prober.probe(ProbeTarget(server: server, credentials: credentials, timeout: timeout))) }
-                next += 1
-            }
-            for _ in 0..<min(8, targets.count) { startNext() }
-            for await (index, observation) in group {
-                observations[index] = observation
-                startNext()
-            }
-        }
-        return targets.indices.map { index in
-            let observation = observations[index]!
-            return DiagnosisReport.Check(
-                role: targets[index].0, observation: observation,
-                verdict: DiagnosisRules.verdict(for: observation, language: language))
+        let observations = await prober.probe(
+            all: targets.map { ProbeTarget(server: $0.1, credentials: credentials, timeout: probeTimeout) })
+        return zip(targets, observations).map { target, observation in
+            DiagnosisReport.Check(
+                role: target.0, observation: observation, verdict: DiagnosisRules.verdict(for: observation, language: language))
         }
     }
 

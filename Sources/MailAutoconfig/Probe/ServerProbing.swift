@@ -28,3 +28,26 @@ public struct ProbeTarget: Sendable, Hashable {
         self.timeout = timeout
     }
 }
+
+extension ServerProbing {
+    /// Probes every target, at most `limit` at a time; the observations keep the targets' order.
+    public func probe(all targets: [ProbeTarget], atMost limit: Int = 16) async -> [ProbeObservation] {
+        var observations: [Int: ProbeObservation] = [:]
+        await withTaskGroup(of: (Int, ProbeObservation).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < targets.count else { return }
+                let index = next
+                let target = targets[index]
+                group.addTask { (index, await self.probe(target)) }
+                next += 1
+            }
+            for _ in 0..<min(max(limit, 1), targets.count) { startNext() }
+            for await (index, observation) in group {
+                observations[index] = observation
+                startNext()
+            }
+        }
+        return targets.indices.map { observations[$0]! }
+    }
+}

@@ -202,7 +202,7 @@ public struct AutoconfigResolver: Sendable {
         let guesses = await Self.existing(GuessedServers.servers(for: query.domain).filter { !known.contains($0.identity) }, dns: dns)
         let candidates = (result.incoming + result.outgoing).map(\.settings)
         let targets = candidates + guesses.map { LookupAssembler.expand($0, for: query) }
-        let observations = await probeAll(targets, timeout: options.probeTimeout)
+        let observations = await prober.probe(all: targets.map { ProbeTarget(server: $0, timeout: options.probeTimeout) })
 
         var probes: [ServerSettings.Identity: ProbeSummary] = [:]
         for (server, observation) in zip(targets, observations) {
@@ -243,28 +243,6 @@ public struct AutoconfigResolver: Sendable {
             for await (name, exists) in group where exists { found.insert(name) }
         }
         return guesses.filter { found.contains($0.hostname) }
-    }
-
-    /// Probes every server at once (at most 16 at a time); the observations keep the servers' order.
-    func probeAll(_ servers: [ServerSettings], timeout: Duration) async -> [ProbeObservation] {
-        let prober = self.prober
-        var observations: [Int: ProbeObservation] = [:]
-        await withTaskGroup(of: (Int, ProbeObservation).self) { group in
-            var next = 0
-            func startNext() {
-                guard next < servers.count else { return }
-                let index = next
-                let target = ProbeTarget(server: servers[index], timeout: timeout)
-                group.addTask { (index, await prober.probe(target)) }
-                next += 1
-            }
-            for _ in 0..<min(16, servers.count) { startNext() }
-            for await (index, observation) in group {
-                observations[index] = observation
-                startNext()
-            }
-        }
-        return servers.indices.map { observations[$0]! }
     }
 
     private func assemble(
