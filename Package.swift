@@ -56,7 +56,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AutoconfLookupCLITests",
-            dependencies: ["AutoconfLookupCLI", "autoconf-lookup"]
+            dependencies: ["AutoconfLookupCLI", "MailSettings", "autoconf-lookup"]
         ),
     ],
     swiftLanguageModes: [.v6]

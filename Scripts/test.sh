@@ -15,6 +15,13 @@ declare -A needed=(
     [openssl]=openssl            # the test world's CA and certificates
     [dnsmasq]=dnsmasq            # the DNS test world (Tests/MailAutoconfigTests/World/DNSWorld.swift)
     [dovecot]=dovecot-core       # the mail test world (Tests/MailAutoconfigTests/World/MailWorld.swift)
+    # The real clients that read the exported files (Tests/AutoconfLookupCLITests/ExportRealClientTests.swift)
+    [msmtp]=msmtp                # msmtp --pretend
+    [mpop]=mpop                  # mpop --pretend
+    [fetchmail]=fetchmail        # fetchmail --configdump
+    [getmail]=getmail6           # getmail --dump
+    [neomutt]=neomutt            # neomutt -n -F FILE -Q …
+    [xmllint]=libxml2-utils      # xmllint --noout for the XML formats
 )
 
 # Files the tests need (data, or programs outside PATH), and the Debian package that brings each.
