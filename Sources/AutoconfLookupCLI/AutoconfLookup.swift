@@ -24,7 +24,7 @@ public struct AutoconfLookup: AsyncParsableCommand {
             64 for a usage error or an invalid address.
             """,
         version: AutoconfLookupVersion.current,
-        subcommands: [LookupCommand.self, DiagnoseCommand.self, ProvidersCommand.self, ValidateCommand.self],
+        subcommands: [LookupCommand.self, DiagnoseCommand.self, ExportCommand.self, ProvidersCommand.self, ValidateCommand.self],
         defaultSubcommand: LookupCommand.self
     )
 
