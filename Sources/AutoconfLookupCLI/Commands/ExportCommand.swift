@@ -77,9 +77,11 @@ struct ExportCommand: AsyncParsableCommand {
                 http: transports.http, dns: transports.dns, prober: try network.prober(dns: transports.dns))
             result = await resolver.resolve(query, input: input, options: network.resolverOptions(lookup: lookupOptions, offline: false))
         }
+        // A clientConfig file is the provider's: its name is the provider's; elsewhere it is the person's.
+        let displayName = format == .thunderbird ? (result.provider?.name ?? name) : name
         let account = ExportAccount(
             address: address,
-            displayName: name,
+            displayName: displayName,
             incoming: Self.incoming(for: format, in: result, preferred: lookupOptions.preferredIncoming),
             outgoing: result.outgoing.first?.settings,
             passwordCommand: passwordCommand)
@@ -90,7 +92,6 @@ struct ExportCommand: AsyncParsableCommand {
             StandardError.write("autoconf-lookup: \(error.description)")
             throw ExitCode(1)
         }
-        for note in file.notes { StandardError.write("autoconf-lookup: \(note)") }
         if let output {
             if let failure = PrivateFile.write(file.contents, to: output) {
                 throw ValidationError("--output \(output): \(failure)")
@@ -98,6 +99,8 @@ struct ExportCommand: AsyncParsableCommand {
         } else {
             print(file.contents, terminator: file.contents.hasSuffix("\n") ? "" : "\n")
         }
+        // What the person must still do, once the file exists.
+        for note in file.notes { StandardError.write("autoconf-lookup: \(note)") }
     }
 
     /// The incoming server a format can use: POP3 only for mpop, else the preferred protocol first.
