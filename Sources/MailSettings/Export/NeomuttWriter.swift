@@ -3,10 +3,10 @@
 ///
 /// User names go into the URLs percent-encoded, so the URLs are plain ASCII and written in
 /// single quotes, where NeoMutt interprets nothing. `from` and `realname` are double-quoted
-/// with `\`, `"`, `` ` `` and `$` escaped, so no command substitution or variable expansion
+/// with backslash, double quote, backtick and `$` escaped, so no command substitution or variable expansion
 /// happens. SSL/TLS uses the `pops`/`imaps`/`smtps` schemes, STARTTLS `ssl_starttls`; unless a
 /// server has no encryption, `ssl_force_tls` is on. A password command becomes
-/// `` set pop_pass="`COMMAND`" `` (NeoMutt runs it when it starts) when it holds no backtick or
+/// a `set pop_pass=` line whose value is the command between backticks (NeoMutt runs it when it starts) when it holds no backtick or
 /// backslash, which NeoMutt would read itself; otherwise no password is written and a note says so.
 public struct NeomuttWriter: ClientConfigWriter {
     /// ``ExportFormat/neomutt``.
@@ -65,7 +65,7 @@ public struct NeomuttWriter: ClientConfigWriter {
 }
 
 extension ExportEscaping {
-    /// `` "`COMMAND`" ``: NeoMutt runs the command with the shell when it reads the line and
+    /// The command between backticks, in double quotes: NeoMutt runs the command with the shell when it reads the line and
     /// uses its output. The command must hold no backtick or backslash (NeoMutt ends the
     /// substitution at the first backtick and reads backslashes); callers check that.
     static func neomuttCommandSubstitution(_ command: String) -> String {
