@@ -20,6 +20,8 @@ struct ExportCommandTests {
         let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         #expect(run.stderr.contains("No password command was given"), "\(run.stderr)")
+        // Gmail's own actions come along: an app password.
+        #expect(run.stderr.contains("support.google.com"), "\(run.stderr)")
     }
 
     @Test("thunderbird takes the provider's name; mpop takes the POP3 server even when IMAP is preferred")

@@ -99,7 +99,10 @@ struct ExportCommand: AsyncParsableCommand {
         } else {
             print(file.contents, terminator: file.contents.hasSuffix("\n") ? "" : "\n")
         }
-        // What the person must still do, once the file exists.
+        // What the person must still do, once the file exists: the provider's actions first.
+        for note in result.notes where note.kind == .action {
+            StandardError.write("autoconf-lookup: \(note.text)\(note.url.map { " \($0)" } ?? "")")
+        }
         for note in file.notes { StandardError.write("autoconf-lookup: \(note)") }
     }
 
