@@ -10,7 +10,10 @@ import NIOPosix
 /// let answer = try await resolver.query("example.com", type: .mx)
 /// ```
 ///
-/// Each try uses a fresh socket and a random 16-bit query ID (from `SystemRandomNumberGenerator`).
+/// Each try gets a random 16-bit query ID (from `SystemRandomNumberGenerator`) and goes out on one
+/// of a few long-lived UDP sockets per server, picked at random; each socket is connected from a
+/// random port and replaced by a fresh one, on a new port, after 128 queries or 10 seconds, and
+/// closed after 2 idle seconds. No two queries in flight on one socket share an ID.
 /// A datagram is taken as the answer only when it comes from the server's address and port,
 /// repeats the ID and repeats the question; anything else (stale, spoofed or damaged) is
 /// dropped, and the try keeps waiting until its ``DNSConfiguration/timeout``.
@@ -23,6 +26,8 @@ public struct NIODNSResolver: DNSResolving {
     /// The servers and the patience.
     public let configuration: DNSConfiguration
     private let eventLoopGroup: any EventLoopGroup
+    /// The UDP sockets, shared by the copies of this resolver.
+    let udpPool: DNSUDPChannelPool
 
     /// A resolver with a configuration (``DNSConfiguration/system(path:)`` for the system's).
     ///
@@ -30,8 +35,15 @@ public struct NIODNSResolver: DNSResolving {
     ///   - configuration: The servers to ask, the time a try waits, and the rounds.
     ///   - eventLoopGroup: The event loops to run on; `MultiThreadedEventLoopGroup.singleton` by default.
     public init(configuration: DNSConfiguration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.init(configuration: configuration, eventLoopGroup: eventLoopGroup, udpLimits: DNSUDPChannelPool.Limits())
+    }
+
+    /// A resolver whose UDP sockets follow `udpLimits` (for tests).
+    init(configuration: DNSConfiguration, eventLoopGroup: any EventLoopGroup, udpLimits: DNSUDPChannelPool.Limits) {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
+        self.udpPool = DNSUDPChannelPool(
+            eventLoopGroup: eventLoopGroup, timeout: TimeAmount(configuration.timeout), limits: udpLimits)
     }
 
     /// A resolver that asks `servers`, in order.
@@ -57,8 +69,8 @@ public struct NIODNSResolver: DNSResolving {
         guard !servers.isEmpty else {
             throw DNSResolveError(.noServers, subject: subject, reason: "no DNS server to ask; give one (--dns-server ADDRESS[:PORT])")
         }
-        // Check and encode the name once; every try then gives the query a fresh ID.
-        var query: DNSQuery
+        // Check and encode the name once; every try then gives the query a fresh random ID.
+        let query: DNSQuery
         do {
             query = try DNSQuery(id: 0, name: name, type: type)
         } catch {
@@ -71,8 +83,6 @@ public struct NIODNSResolver: DNSResolving {
         for _ in 0..<configuration.attempts {
             for (index, server) in servers.enumerated() where !settled.contains(index) {
                 if Task.isCancelled { throw DNSResolveError(.cancelled, subject: subject, reason: "cancelled") }
-                var generator = SystemRandomNumberGenerator()
-                query.id = UInt16.random(in: .min ... .max, using: &generator)
                 let outcome = await exchange(query, with: server)
                 switch outcome {
                 case .answer(let message, let overTCP):
@@ -105,22 +115,22 @@ public struct NIODNSResolver: DNSResolving {
             reason: "no answer from \(names) (\(tries) of \(configuration.timeout.secondsText) each); is the server running and reachable?")
     }
 
-    private enum Outcome {
-        case answer(DNSMessage, overTCP: Bool)
-        case timedOut
-        case failed(DNSResolveError)
-    }
+    private typealias Outcome = DNSExchangeOutcome
 
     /// One try with one server: UDP, then TCP when the answer is truncated.
     private func exchange(_ query: DNSQuery, with server: DNSServer) async -> Outcome {
+        let udp = await udpPool.exchange(query, with: server)
+        guard case .answer(let message, _) = udp, message.isTruncated else { return udp }
+        // Over TCP, with a fresh random ID too (from `SystemRandomNumberGenerator`, the default).
+        let tcpQuery = {
+            var copy = query
+            copy.id = UInt16.random(in: .min ... .max)
+            return copy
+        }()
         let eventLoop = eventLoopGroup.next()
         let timeout = configuration.timeout
-        let udp = await run(on: eventLoop) { promise in
-            Self.startUDP(query, server: server, timeout: timeout, eventLoop: eventLoop, promise: promise)
-        }
-        guard case .answer(let message, _) = udp, message.isTruncated else { return udp }
         return await run(on: eventLoop) { promise in
-            Self.startTCP(query, server: server, timeout: timeout, eventLoop: eventLoop, promise: promise)
+            Self.startTCP(tcpQuery, server: server, timeout: timeout, eventLoop: eventLoop, promise: promise)
         }
     }
 
@@ -150,43 +160,6 @@ public struct NIODNSResolver: DNSResolving {
         }
     }
 
-    private static func startUDP(
-        _ query: DNSQuery, server: DNSServer, timeout: Duration, eventLoop: any EventLoop,
-        promise: EventLoopPromise<Outcome>
-    ) {
-        let bytes = query.encode()
-        let target = server.socketAddress
-        // A connected socket: the kernel gives it a random free port, as bind(port: 0) would, and
-        // drops datagrams from any other address and port before they are read (the handler
-        // still checks); sending needs no address. One datagram per read event: the answer is one
-        // datagram, and a second read would only find the socket empty (a wasted system call).
-        let channelFuture = DatagramBootstrap(group: eventLoop)
-            .channelOption(.maxMessagesPerRead, value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DNSUDPHandler(query: query, server: target, promise: promise))
-                }
-            }
-            .connect(to: target)
-        channelFuture.whenComplete { result in
-            switch result {
-            case .failure(let error):
-                promise.succeed(.failed(DNSResolveError(.connectionFailed, reason: "cannot open a UDP socket for \(server): \(error)")))
-            case .success(let channel):
-                let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) { promise.succeed(.timedOut) }
-                promise.futureResult.whenComplete { _ in
-                    timer.cancel()
-                    channel.close(promise: nil)
-                }
-                var buffer = channel.allocator.buffer(capacity: bytes.count)
-                buffer.writeBytes(bytes)
-                channel.writeAndFlush(buffer).whenFailure { error in
-                    promise.succeed(.failed(DNSResolveError(.connectionFailed, reason: "cannot send to \(server): \(error)")))
-                }
-            }
-        }
-    }
-
     private static func startTCP(
         _ query: DNSQuery, server: DNSServer, timeout: Duration, eventLoop: any EventLoop,
         promise: EventLoopPromise<Outcome>
@@ -208,34 +181,6 @@ public struct NIODNSResolver: DNSResolving {
             case .success(let channel):
                 promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
             }
-        }
-    }
-
-    /// Takes the first datagram that is the answer to the query, from the server.
-    private final class DNSUDPHandler: ChannelInboundHandler {
-        typealias InboundIn = AddressedEnvelope<ByteBuffer>
-
-        let query: DNSQuery
-        let server: SocketAddress
-        let promise: EventLoopPromise<Outcome>
-
-        init(query: DNSQuery, server: SocketAddress, promise: EventLoopPromise<Outcome>) {
-            self.query = query
-            self.server = server
-            self.promise = promise
-        }
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            let envelope = unwrapInboundIn(data)
-            // From elsewhere, another ID or question, or damaged: not our answer; keep waiting.
-            guard envelope.remoteAddress == server else { return }
-            let bytes = Array(envelope.data.readableBytesView)
-            guard let message = try? DNSMessage(bytes: bytes), message.isResponse(to: query) else { return }
-            promise.succeed(.answer(message, overTCP: false))
-        }
-
-        func errorCaught(context: ChannelHandlerContext, error: any Error) {
-            // An ICMP "port unreachable" shows up here: keep waiting, as a spoofed one could.
         }
     }
 
