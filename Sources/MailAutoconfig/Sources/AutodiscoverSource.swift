@@ -48,7 +48,11 @@ public struct AutodiscoverSource: SettingsSource {
                 )
                 response = try await context.http.fetch(request)
             } catch {
-                lastProblem = HTTPOutcome.outcome(for: error)
+                // A failure (time-out, certificate…) outweighs "nothing there" from another URL,
+                // and once the time is up the other URLs cannot be asked fairly.
+                let outcome = HTTPOutcome.outcome(for: error)
+                if lastProblem?.status != .failed || outcome.status == .failed { lastProblem = outcome }
+                if error.code == .timedOut || context.deadline <= ContinuousClock.now { break }
                 continue
             }
             let parsed: AutodiscoverResponse
