@@ -89,7 +89,7 @@ public struct AutoconfigResolver: Sendable {
     /// still running then are cancelled (their sockets closed) and reported. Cancelling the
     /// calling task cancels every source.
     public func resolve(_ query: MailQuery, input: String, options: ResolverOptions = ResolverOptions()) async -> LookupResult {
-        await run(query, input: input, options: options) { _ in }
+        await run(query, input: input, options: options, emit: nil)
     }
 
     /// Resolves a query and streams what happens: each source starting and finishing (with its
@@ -117,9 +117,10 @@ public struct AutoconfigResolver: Sendable {
         }
     }
 
-    /// The resolution itself: `emit` hears of every source starting and finishing.
+    /// The resolution itself: `emit`, when given, hears of every source starting and finishing
+    /// (the ranked result so far is only built for it).
     private func run(
-        _ query: MailQuery, input: String, options: ResolverOptions, emit: (ResolutionEvent) -> Void
+        _ query: MailQuery, input: String, options: ResolverOptions, emit: ((ResolutionEvent) -> Void)?
     ) async -> LookupResult {
         let sources = Self.sources(for: options)
         let clock = ContinuousClock()
@@ -132,7 +133,7 @@ public struct AutoconfigResolver: Sendable {
         var earlyAnswerAt: Duration?
         await withTaskGroup(of: (Int, SourceOutcome, Duration)?.self) { group in
             for (position, source) in sources.enumerated() {
-                emit(.started(source.id))
+                emit?(.started(source.id))
                 group.addTask {
                     let outcome = await source.lookUp(query, in: context)
                     return (position, outcome, clock.now - start)
@@ -154,7 +155,9 @@ public struct AutoconfigResolver: Sendable {
                     "source": "\(report.id)", "status": "\(report.status.rawValue)", "ms": "\(report.ms)",
                 ])
                 let findings = sources.indices.compactMap { outcomes[$0]?.0.finding }
-                emit(.finished(report, soFar: assemble(query, input, findings, Self.reports(sources, outcomes), options)))
+                if let emit {
+                    emit(.finished(report, soFar: assemble(query, input, findings, Self.reports(sources, outcomes), options)))
+                }
                 let pending = Set(sources.indices.filter { outcomes[$0] == nil }.map { sources[$0].id })
                 if pending.isEmpty {
                     group.cancelAll()  // everything answered: stop waiting for the deadline
@@ -178,7 +181,7 @@ public struct AutoconfigResolver: Sendable {
             }
             let elapsed = earlyAnswerAt ?? options.timeout
             outcomes[position] = (outcome, elapsed)
-            emit(.finished(Self.report(source, outcome, elapsed), soFar: assemble(
+            emit?(.finished(Self.report(source, outcome, elapsed), soFar: assemble(
                 query, input, sources.indices.compactMap { outcomes[$0]?.0.finding }, Self.reports(sources, outcomes), options)))
         }
         let findings = sources.indices.compactMap { outcomes[$0]?.0.finding }
@@ -193,11 +196,11 @@ public struct AutoconfigResolver: Sendable {
     /// confirmed guesses join as the `guess` source, and each candidate carries what its probe showed.
     private func probe(
         _ result: LookupResult, query: MailQuery, input: String, findings: [SourceFinding], reports: [SourceReport],
-        options: ResolverOptions, emit: (ResolutionEvent) -> Void
+        options: ResolverOptions, emit: ((ResolutionEvent) -> Void)?
     ) async -> LookupResult {
         let clock = ContinuousClock()
         let start = clock.now
-        emit(.started(.guess))
+        emit?(.started(.guess))
         let known = Set((result.incoming + result.outgoing).map(\.settings.identity))
         let guesses = await Self.existing(GuessedServers.servers(for: query.domain).filter { !known.contains($0.identity) }, dns: dns)
         let candidates = (result.incoming + result.outgoing).map(\.settings)
@@ -223,7 +226,7 @@ public struct AutoconfigResolver: Sendable {
             id: .guess, status: confirmed.isEmpty ? .empty : .found, detail: detail, ms: Int((clock.now - start) / .milliseconds(1)))
         let merged = assemble(query, input, allFindings, reports + [report], options)
         let final = ProbeAdjustment.apply(probes, to: merged, language: options.lookup.language)
-        emit(.finished(report, soFar: final))
+        emit?(.finished(report, soFar: final))
         return final
     }
 
