@@ -23,6 +23,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(path: ".."),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
         // Every executable target under Benchmarks/Benchmarks/ is a benchmark suite run by
@@ -34,6 +35,33 @@ let package = Package(
                 .product(name: "MailSettings", package: mainPackageIdentity),
             ],
             path: "Benchmarks/KnowledgeBaseBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Whole resolutions against loopback HTTP servers that answer after 50, 100 and 200 ms, or never.
+        .executableTarget(
+            name: "ResolverBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "MailAutoconfig", package: mainPackageIdentity),
+                .product(name: "MailSettings", package: mainPackageIdentity),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/ResolverBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // 12 probes at once against loopback POP3 servers that greet after 20…240 ms, and the slowest alone.
+        .executableTarget(
+            name: "ProbeBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "MailAutoconfig", package: mainPackageIdentity),
+                .product(name: "MailSettings", package: mainPackageIdentity),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/ProbeBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // Helpers for Scripts/bench-process.py, kept out of Benchmarks/Benchmarks/ so the plugin does not
