@@ -20,7 +20,7 @@ struct DiagnosisRenderer {
                 let mark = step.passed ? "✓" : "✗"
                 let name = stepName(step.kind) + String(repeating: " ", count: nameWidth - stepName(step.kind).count)
                 let ms = String(step.ms).count >= 5 ? "\(step.ms)" : String(repeating: " ", count: 5 - String(step.ms).count) + "\(step.ms)"
-                output += "  \(mark) \(name) \(ms) ms  \(step.detail)\n"
+                output += "  \(mark) \(name) \(ms) ms  \(detail(step, check.observation))\n"
             }
             output += verdictLines(check.verdict)
         }
@@ -31,6 +31,29 @@ struct DiagnosisRenderer {
             ? (es ? "Todo correcto." : "Everything checked works.")
             : (es ? "Se encontraron problemas: arriba está qué hacer." : "Problems found: what to do is above.")) + "\n"
         return output
+    }
+
+    /// A step's detail in the person's language: the prober writes English; passed steps are
+    /// said again from the observation in Spanish, while a server's own words stay as they were.
+    private func detail(_ step: ProbeStep, _ observation: ProbeObservation) -> String {
+        guard es, step.passed else { return step.detail }
+        let server = observation.server
+        switch step.kind {
+        case .connect:
+            return "conectado a \(observation.connectedAddress ?? server.hostname), puerto \(server.port)"
+        case .tls:
+            return "TLS establecido (\(observation.tlsVersion ?? "versión desconocida")), certificado válido para \(server.hostname)"
+        case .startTLS:
+            return "el servidor aceptó STARTTLS"
+        case .capabilities:
+            guard let session = observation.session else { return step.detail }
+            let mechanisms = session.authenticationMechanisms.isEmpty ? "" : "; acceso: " + session.authenticationMechanisms.joined(separator: " ")
+            return "\(session.capabilities.count) capacidades\(session.startTLSOffered ? ", ofrece STARTTLS" : "")\(mechanisms)"
+        case .login:
+            return "acceso correcto"
+        case .dns, .greeting:
+            return step.detail  // addresses, or the server's own greeting
+        }
     }
 
     private func heading(_ check: DiagnosisReport.Check) -> String {
