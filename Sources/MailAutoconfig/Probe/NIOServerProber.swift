@@ -240,9 +240,10 @@ private struct ProbeRun {
                 fail(.tls, .timedOut(step: .tls), "the TLS handshake did not finish in time")
                 return false
             }
-            let certificate = try? await channel.pipeline.handler(type: NIOSSLClientHandler.self).flatMapThrowing { $0.peerCertificate }.get()
-            switch TLSSupport.classify(error, peerCertificate: certificate) {
-            case .hostnameMismatch(let names)?:
+            let failure = error as? TLSHandshakeWatcher.Failure
+            switch TLSSupport.classify(failure?.underlying ?? error, peerCertificate: nil) {
+            case .hostnameMismatch(let seen)?:
+                let names = failure?.certificateNames ?? seen
                 let detail = names.isEmpty ? "it names other hosts" : "it is for \(names.joined(separator: ", "))"
                 fail(.tls, .certificateNameMismatch(detail: detail), "certificate not valid for \(server.hostname): \(detail)")
             case .untrusted?:
@@ -252,7 +253,8 @@ private struct ProbeRun {
             case .handshake(let reason)?:
                 fail(.tls, .tlsFailed(detail: reason), "TLS handshake failed: \(reason)")
             case nil:
-                fail(.tls, .tlsFailed(detail: "\(error)"), "TLS handshake failed: \(error)")
+                let underlying = failure?.underlying ?? error
+                fail(.tls, .tlsFailed(detail: "\(underlying)"), "TLS handshake failed: \(underlying)")
             }
             return false
         }

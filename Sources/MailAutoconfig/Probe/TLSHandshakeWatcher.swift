@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 import NIOTLS
 
 /// Sits behind a TLS handler and completes a promise when the handshake is over: with success,
@@ -20,8 +21,17 @@ final class TLSHandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        promise.fail(error)
+        // Read the certificate now, while the TLS handler still holds it: once the channel has
+        // closed, asking for it is a race.
+        let certificate = try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self).peerCertificate
+        promise.fail(Failure(underlying: error, certificateNames: certificate.map(TLSSupport.dnsNames(of:))))
         context.fireErrorCaught(error)
+    }
+
+    /// A handshake error, with the DNS names of the certificate the server showed, when it showed one.
+    struct Failure: Error {
+        var underlying: any Error
+        var certificateNames: [String]?
     }
 
     func channelInactive(context: ChannelHandlerContext) {
