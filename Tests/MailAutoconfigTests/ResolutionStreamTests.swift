@@ -123,6 +123,25 @@ struct ResolutionStreamTests {
     }
 }
 
+/// The probing step after the sources is bounded too: with DNS and HTTP that never answer, an
+/// unknown domain still ends soon after the deadline plus the probing time.
+@Suite("Probing step bounds")
+struct ProbingBoundsTests {
+    @Test("nothing answers: the guess step gives up at its own time, and says it found nothing")
+    func stalledEverything() async throws {
+        let resolver = try AutoconfigResolver(http: StalledTransport(), dns: StalledDNSResolver())
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = await resolver.resolve(
+            try MailQuery(parsing: "alice@nowhere.test"), input: "alice@nowhere.test",
+            options: ResolverOptions(timeout: .milliseconds(300), probeTimeout: .milliseconds(300)))
+        #expect(clock.now - start < .seconds(8), "300 ms of sources and 300 ms of probing took \(clock.now - start)")
+        let guess = try #require(result.sources.first { $0.id == .guess })
+        #expect(guess.status == .empty, "\(guess)")
+        #expect(result.incoming.isEmpty)
+    }
+}
+
 /// A transport that answers some URLs from a table (404 for the rest) and stalls, until
 /// cancelled, on URLs that start with one of `stalling`; it counts requests started and ended.
 final class ScriptedTransport: HTTPFetching, Sendable {

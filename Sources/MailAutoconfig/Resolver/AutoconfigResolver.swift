@@ -201,11 +201,16 @@ public struct AutoconfigResolver: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         emit?(.started(.guess))
+        // The whole step, the DNS check of the guessed names included, takes at most probeTimeout.
+        let phaseDeadline = start + options.probeTimeout
         let known = Set((result.incoming + result.outgoing).map(\.settings.identity))
-        let guesses = await Self.existing(GuessedServers.servers(for: query.domain).filter { !known.contains($0.identity) }, dns: dns)
+        let unknown = GuessedServers.servers(for: query.domain).filter { !known.contains($0.identity) }
+        let dns = self.dns
+        let guesses = await Deadline.run(until: phaseDeadline) { await Self.existing(unknown, dns: dns) } ?? []
         let candidates = (result.incoming + result.outgoing).map(\.settings)
         let targets = candidates + guesses.map { LookupAssembler.expand($0, for: query) }
-        let observations = await prober.probe(all: targets.map { ProbeTarget(server: $0, timeout: options.probeTimeout) })
+        let remaining = max(phaseDeadline - clock.now, .milliseconds(1))
+        let observations = await prober.probe(all: targets.map { ProbeTarget(server: $0, timeout: remaining) })
 
         var probes: [ServerSettings.Identity: ProbeSummary] = [:]
         for (server, observation) in zip(targets, observations) {

@@ -23,7 +23,8 @@ public struct ResolverOptions: Sendable {
     /// from the usual names (`pop.`, `imap.`, `mail.`, `smtp.`…) are tried too. Without it,
     /// probing and guessing happen only when no source found anything.
     public var probe: Bool
-    /// The time each probe may take; probes run at once after the sources.
+    /// The time the probing step may take, after the sources: the DNS check of the guessed
+    /// names and the probes, which all run at once.
     public var probeTimeout: Duration
 
     /// Thunderbird's public ISPDB.
