@@ -17,6 +17,8 @@ public struct AutoconfLookup: AsyncParsableCommand {
                   A custom domain whose MX points to Microsoft 365.
               autoconf-lookup gmail.com --offline --json
                   Machine-readable output for scripts (user names stay templates for a domain).
+              autoconf-lookup batch addresses.txt --offline --json
+                  One JSON line per address of the file, in its order.
               autoconf-lookup providers
                   Every provider the knowledge base knows.
 
@@ -24,7 +26,7 @@ public struct AutoconfLookup: AsyncParsableCommand {
             64 for a usage error or an invalid address.
             """,
         version: AutoconfLookupVersion.current,
-        subcommands: [LookupCommand.self, DiagnoseCommand.self, ExportCommand.self, ProvidersCommand.self, ValidateCommand.self],
+        subcommands: [LookupCommand.self, BatchCommand.self, DiagnoseCommand.self, ExportCommand.self, ProvidersCommand.self, ValidateCommand.self],
         defaultSubcommand: LookupCommand.self
     )
 

@@ -19,6 +19,14 @@ enum JSONValue: Sendable, Hashable {
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
+    /// The compact form: one line, no spaces, keys in the order given (JSON Lines); strings are
+    /// escaped as in ``prettyPrinted``, so the text never contains a newline.
+    var compact: String {
+        var writer = JSONWriter()
+        writer.writeCompact(self)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
     /// `.string` for a value, `.null` for nil.
     static func optional(_ text: String?) -> JSONValue {
         text.map(JSONValue.string) ?? .null
@@ -116,6 +124,30 @@ struct JSONWriter {
             }
             newline(depth: depth)
             bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Writes `value` with no whitespace at all.
+    mutating func writeCompact(_ value: JSONValue) {
+        switch value {
+        case let .array(elements):
+            bytes.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                writeCompact(element)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case let .object(members):
+            bytes.append(UInt8(ascii: "{"))
+            for (index, (key, member)) in members.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                writeString(key)
+                bytes.append(UInt8(ascii: ":"))
+                writeCompact(member)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        default:
+            write(value, depth: 0)  // scalars have one form
         }
     }
 

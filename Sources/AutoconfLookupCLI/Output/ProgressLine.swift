@@ -8,8 +8,8 @@ import Musl
 import Darwin
 #endif
 
-/// One line on standard error that says which sources are still being asked, rewritten in place
-/// as they answer, and erased at the end. Shown only when standard error is a terminal, so
+/// One line on standard error that says what is still pending (the sources being asked, or the
+/// lines of a batch), rewritten in place, and erased at the end. Shown only when standard error is a terminal, so
 /// scripts and pipes never see it.
 struct ProgressLine {
     /// Whether anything is written.
@@ -31,6 +31,12 @@ struct ProgressLine {
             ? "… \(answered) de \(total) fuentes respondieron; esperando a \(names)"
             : "… \(answered) of \(total) sources answered; waiting for \(names)"
         write("\r\u{1B}[K" + String(text.prefix(200)))
+    }
+
+    /// Shows how many of the batch's lines are done.
+    func show(done: Int, total: Int) {
+        guard enabled else { return }
+        write("\r\u{1B}[K" + (language == .spanish ? "… \(done) de \(total) listas" : "… \(done) of \(total) done"))
     }
 
     /// Erases the line.
