@@ -61,9 +61,7 @@ struct BatchCommand: AsyncParsableCommand {
         if offline {
             resolver = nil
         } else {
-            let transports = try network.transports()
-            resolver = try AutoconfigResolver(
-                http: transports.http, dns: transports.dns, prober: try network.prober(dns: transports.dns))
+            resolver = try network.resolver()
         }
         let progress = ProgressLine(language: language, environment: environment)
         let json = options.json

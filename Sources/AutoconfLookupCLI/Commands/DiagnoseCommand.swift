@@ -80,12 +80,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessEnvironment.current()
-        let query: MailQuery
-        do {
-            query = try MailQuery(parsing: input)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let query = try MailQuery.argument(input)
         let username = user ?? query.address?.ascii
         var credentials: Credentials?
         if passwordStdin {
@@ -95,10 +90,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
             credentials = Credentials(username: username, password: try PasswordInput.read())
         }
         let lookupOptions = options.lookupOptions(environment: environment)
-        let transports = try network.transports()
-        let prober = try network.prober(dns: transports.dns)
-        let resolver = try AutoconfigResolver(http: transports.http, dns: transports.dns, prober: prober)
-        let diagnoser = MailDiagnoser(resolver: resolver, prober: prober, probeTimeout: network.probeTimeout)
+        let resolver = try network.resolver()
+        let diagnoser = MailDiagnoser(resolver: resolver, prober: resolver.prober, probeTimeout: network.probeTimeout)
         let report = await diagnoser.diagnose(
             query, input: input, current: currentServer(username: username ?? ""), credentials: credentials,
             options: network.resolverOptions(lookup: lookupOptions, offline: false))

@@ -58,12 +58,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessEnvironment.current()
-        let query: MailQuery
-        do {
-            query = try MailQuery(parsing: input)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let query = try MailQuery.argument(input)
         guard let address = query.address else {
             throw ValidationError("export needs an address, not only a domain: the file names the account (alice@\(query.domain.unicode))")
         }
@@ -72,9 +67,7 @@ struct ExportCommand: AsyncParsableCommand {
         if options.offline {
             result = KnowledgeBase.bundled.lookup(query, input: input, options: lookupOptions)
         } else {
-            let transports = try network.transports()
-            let resolver = try AutoconfigResolver(
-                http: transports.http, dns: transports.dns, prober: try network.prober(dns: transports.dns))
+            let resolver = try network.resolver()
             result = await resolver.resolve(query, input: input, options: network.resolverOptions(lookup: lookupOptions, offline: false))
         }
         // A clientConfig file is the provider's: its name is the provider's; elsewhere it is the person's.

@@ -24,20 +24,13 @@ struct LookupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessEnvironment.current()
-        let query: MailQuery
-        do {
-            query = try MailQuery(parsing: input)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let query = try MailQuery.argument(input)
         let lookupOptions = options.lookupOptions(environment: environment)
         let result: LookupResult
         if options.offline {
             result = KnowledgeBase.bundled.lookup(query, input: input, options: lookupOptions)
         } else {
-            let transports = try network.transports()
-            let resolver = try AutoconfigResolver(
-                http: transports.http, dns: transports.dns, prober: try network.prober(dns: transports.dns))
+            let resolver = try network.resolver()
             let progress = ProgressLine(language: lookupOptions.language, environment: environment)
             var pending: [SourceID] = []
             var answered = 0

@@ -109,6 +109,13 @@ struct NetworkOptionGroup: ParsableArguments {
         return (try httpClient(dns: dnsServer.isEmpty ? nil : dns), dns)
     }
 
+    /// The resolver these options describe: the DNS resolver, the HTTP client and the prober
+    /// together (every command that goes on the network starts here).
+    func resolver() throws -> AutoconfigResolver {
+        let transports = try transports()
+        return try AutoconfigResolver(http: transports.http, dns: transports.dns, prober: try prober(dns: transports.dns))
+    }
+
     /// The time each probe may take: the lookup's deadline, at most 15 s.
     var probeTimeout: Duration {
         .milliseconds(Int((min(timeout, 15) * 1000).rounded()))
