@@ -87,11 +87,7 @@ final class DNSWorld: Sendable {
     /// Writes the configuration and starts dnsmasq, on a thread of its own (the setup waits
     /// for the port). `extraRecords` are dnsmasq lines served besides ``records``.
     static func start(extraRecords: [String] = []) async throws -> DNSWorld {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try DNSWorld(extraRecords: extraRecords) })
-            }
-        }
+        try await WorldPrograms.onOwnThread { try DNSWorld(extraRecords: extraRecords) }
     }
 
     private init(extraRecords: [String]) throws {

@@ -160,11 +160,7 @@ final class MailWorld: Sendable {
     /// Builds the world and starts its servers, on a thread of its own: the setup waits for
     /// programs and ports, and must not hold up the threads other tests run on.
     static func start(_ options: Options = Options()) async throws -> MailWorld {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try MailWorld(options) })
-            }
-        }
+        try await WorldPrograms.onOwnThread { try MailWorld(options) }
     }
 
     /// Builds the world and starts its servers, blocking the calling thread meanwhile (prefer

@@ -19,6 +19,16 @@ struct WorldError: Error, CustomStringConvertible {
 
 /// Finding and running the programs of the test world.
 enum WorldPrograms {
+    /// Runs a world's blocking setup (it waits for programs and ports) on a thread of its own,
+    /// so that it never holds up the threads other tests run on.
+    static func onOwnThread<Value: Sendable>(_ setup: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try setup() })
+            }
+        }
+    }
+
     /// The programs the world runs, and the Debian package that brings each.
     static let packages: [(program: String, package: String)] = [
         ("nginx", "nginx-light"),
