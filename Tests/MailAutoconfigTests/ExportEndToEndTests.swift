@@ -11,8 +11,8 @@ enum MailClients {
     }
 }
 
-/// End to end: the address is resolved against the loopback world (dnsmasq names
-/// `mail.dovecot.test`, Dovecot serves it), `export` writes the mpop, fetchmail and msmtp files,
+/// End to end: the address is resolved against the loopback world (dnsmasq names every host,
+/// nginx publishes the domain's autoconfig file, Dovecot serves `mail.dovecot.test`), `export` writes the mpop, fetchmail and msmtp files,
 /// and the real clients use them to fetch the seeded message over POP3S and to send one through
 /// submission.
 ///
@@ -59,7 +59,7 @@ struct ExportEndToEndTests {
     }
 
     /// Exports `format` for alice through the CLI, pointed at the world; returns the file's text.
-    static func export(_ format: String, world: MailWorld, dns: DNSWorld, home: URL, extra: [String] = []) throws -> URL {
+    static func export(_ format: String, world: MailWorld, dns: DNSWorld, home: URL, extra: [String]) throws -> URL {
         let file = home.appendingPathComponent("\(format)rc")
         let run = try CommandLineTool.run(
             ["export", ProbeDovecotTests.alice.name, "--format", format, "--output", file.path] + extra
@@ -69,6 +69,21 @@ struct ExportEndToEndTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(format) file mode")
         return file
     }
+
+    /// The domain's autoconfig file, as its hoster would publish it.
+    static let autoconfig = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <clientConfig version="1.1">
+          <emailProvider id="dovecot.test">
+            <domain>dovecot.test</domain>
+            <incomingServer type="pop3"><hostname>mail.dovecot.test</hostname><port>995</port><socketType>SSL</socketType>
+              <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer>
+            <outgoingServer type="smtp"><hostname>mail.dovecot.test</hostname><port>465</port><socketType>SSL</socketType>
+              <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></outgoingServer>
+          </emailProvider>
+        </clientConfig>
+
+        """
 
     /// Adds a line right after the first line that starts with `anchor`.
     static func insert(_ line: String, after anchor: String, in file: URL) throws {
@@ -87,17 +102,38 @@ struct ExportEndToEndTests {
     func fetchAndSend() async throws {
         let world = try await ProbeDovecotTests.startWorld()
         defer { world.stop() }
-        let dns = try await DNSWorld.start(extraRecords: ProbeDovecotTests.dnsRecords(world))
+        // nginx publishes the domain's autoconfig file, naming the Dovecot server.
+        var webOptions = World.Options()
+        webOptions.address = "127.0.0.13"
+        webOptions.hostNames = ["autoconfig.dovecot.test"]
+        webOptions.mismatchedHostName = "wrong.dovecot.test"
+        let web = try await World.start(webOptions)
+        defer { web.stop() }
+        try web.write("autoconfig.dovecot.test", "/mail/config-v1.1.xml", Self.autoconfig)
+        let dns = try await DNSWorld.start(
+            extraRecords: ProbeDovecotTests.dnsRecords(world) + ["host-record=autoconfig.dovecot.test,\(webOptions.address)"])
         defer { dns.stop() }
         let home = try Self.makeHome()
         defer { try? FileManager.default.removeItem(at: home) }
+        let webCA = home.appendingPathComponent("web-ca.pem")
+        try web.caPEM.write(to: webCA, atomically: true, encoding: .utf8)
+        // The arguments that reach nginx: its CA, and the port when 443 was taken.
+        var webArguments = ["--cacert", webCA.path, "--wait-all"]
+        if web.httpsPort != 443 {
+            webArguments += ["--connect-to", "autoconfig.dovecot.test:443:autoconfig.dovecot.test:\(web.httpsPort)"]
+        }
+        let lookup = try CommandLineTool.run(
+            [ProbeDovecotTests.alice.name, "--json"] + webArguments + ProbeDovecotTests.arguments(world, dns: dns))
+        let json = try #require((try? JSONSerialization.jsonObject(with: Data(lookup.stdout.utf8))) as? [String: Any])
+        let sources = try #require(json["sources"] as? [[String: Any]])
+        #expect(sources.contains { $0["id"] as? String == "autoconfig-https" && $0["status"] as? String == "found" }, "\(sources)")
         let hosts = "127.0.0.1 localhost\n\(world.address) \(ProbeDovecotTests.host)\n"
         let passwordFile = home.appendingPathComponent("password")
         try ProbeDovecotTests.alice.password.write(to: passwordFile, atomically: true, encoding: .utf8)
         let passwordCommand = ["--password-command", "cat '\(passwordFile.path)'"]
 
         // mpop: POP3S, the password from the command, mail left on the server.
-        let mpoprc = try Self.export("mpop", world: world, dns: dns, home: home, extra: passwordCommand)
+        let mpoprc = try Self.export("mpop", world: world, dns: dns, home: home, extra: passwordCommand + webArguments)
         let mpopText = try String(contentsOf: mpoprc, encoding: .utf8)
         #expect(mpopText.contains("host mail.dovecot.test") && mpopText.contains("port 995") && mpopText.contains("keep on"), "\(mpopText)")
         try Self.insert("tls_trust_file \(world.caFile)", after: "account alice", in: mpoprc)
@@ -110,7 +146,7 @@ struct ExportEndToEndTests {
         #expect(message.contains("Subject: Welcome to the mail world"))
 
         // fetchmail: no password command exists for it; it reads ~/.netrc, as the file's comment says.
-        let fetchmailrc = try Self.export("fetchmail", world: world, dns: dns, home: home)
+        let fetchmailrc = try Self.export("fetchmail", world: world, dns: dns, home: home, extra: webArguments)
         let fetchmailText = try String(contentsOf: fetchmailrc, encoding: .utf8)
         #expect(fetchmailText.contains("~/.netrc"), "\(fetchmailText)")
         try "machine \(ProbeDovecotTests.host) login \(ProbeDovecotTests.alice.name) password \"\(ProbeDovecotTests.alice.password)\"\n"
@@ -127,7 +163,7 @@ struct ExportEndToEndTests {
         #expect(fetchedByFetchmail.contains("Subject: Welcome to the mail world"), "\(fetchmail.output)")
 
         // msmtp: submission (the best outgoing server), AUTH with the password command.
-        let msmtprc = try Self.export("msmtp", world: world, dns: dns, home: home, extra: passwordCommand)
+        let msmtprc = try Self.export("msmtp", world: world, dns: dns, home: home, extra: passwordCommand + webArguments)
         try Self.insert("tls_trust_file \(world.caFile)", after: "account alice", in: msmtprc)
         if world.submissionsPort != 465 { try Self.replace("port 465", with: "port \(world.submissionsPort)", in: msmtprc) }
         let outgoing = "To: bob@example.test\r\nSubject: Sent with the exported msmtp file\r\n\r\nHello from msmtp.\r\n"
