@@ -111,9 +111,17 @@ struct NetworkOptionGroup: ParsableArguments {
 
     /// The resolver these options describe: the DNS resolver, the HTTP client and the prober
     /// together (every command that goes on the network starts here).
-    func resolver() throws -> AutoconfigResolver {
-        let transports = try transports()
-        return try AutoconfigResolver(http: transports.http, dns: transports.dns, prober: try prober(dns: transports.dns))
+    ///
+    /// - Parameter sharingDNSAnswers: keep DNS answers for their TTL and ask once for concurrent
+    ///   identical questions (`batch`, where many lines share domains and mail hosts).
+    func resolver(sharingDNSAnswers: Bool = false) throws -> AutoconfigResolver {
+        var transports = try transports()
+        var dns: any DNSResolving = transports.dns
+        if sharingDNSAnswers {
+            dns = CachingDNSResolver(wrapping: transports.dns)
+            transports.http.dns = dnsServer.isEmpty ? nil : dns
+        }
+        return try AutoconfigResolver(http: transports.http, dns: dns, prober: try prober(dns: dns))
     }
 
     /// The time each probe may take: the lookup's deadline, at most 15 s.
