@@ -61,7 +61,7 @@ struct BatchCommand: AsyncParsableCommand {
         if offline {
             resolver = nil
         } else {
-            resolver = try network.resolver(sharingDNSAnswers: true)
+            resolver = try network.resolver(sharingResults: true)
         }
         let progress = ProgressLine(language: language, environment: environment)
         let json = options.json

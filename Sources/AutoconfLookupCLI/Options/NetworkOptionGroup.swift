@@ -112,16 +112,18 @@ struct NetworkOptionGroup: ParsableArguments {
     /// The resolver these options describe: the DNS resolver, the HTTP client and the prober
     /// together (every command that goes on the network starts here).
     ///
-    /// - Parameter sharingDNSAnswers: keep DNS answers for their TTL and ask once for concurrent
-    ///   identical questions (`batch`, where many lines share domains and mail hosts).
-    func resolver(sharingDNSAnswers: Bool = false) throws -> AutoconfigResolver {
+    /// - Parameter sharingResults: keep DNS answers for their TTL and HTTP results for a while,
+    ///   and ask once for concurrent identical questions (`batch`, where many lines share domains,
+    ///   ISPDB entries and mail hosts).
+    func resolver(sharingResults: Bool = false) throws -> AutoconfigResolver {
         var transports = try transports()
-        var dns: any DNSResolving = transports.dns
-        if sharingDNSAnswers {
-            dns = CachingDNSResolver(wrapping: transports.dns)
-            transports.http.dns = dnsServer.isEmpty ? nil : dns
+        guard sharingResults else {
+            return try AutoconfigResolver(http: transports.http, dns: transports.dns, prober: try prober(dns: transports.dns))
         }
-        return try AutoconfigResolver(http: transports.http, dns: dns, prober: try prober(dns: dns))
+        let dns = CachingDNSResolver(wrapping: transports.dns)
+        transports.http.dns = dnsServer.isEmpty ? nil : dns
+        return try AutoconfigResolver(
+            http: CachingHTTPClient(wrapping: transports.http), dns: dns, prober: try prober(dns: dns))
     }
 
     /// The time each probe may take: the lookup's deadline, at most 15 s.
