@@ -503,61 +503,12 @@ final class MailWorld: Sendable {
 
     // MARK: - Certificates
 
-    private static let certificateCache = Mutex<[String: [String: Data]]>([:])
-    private static let certificateFileNames = ["ca.crt", "main.crt", "main.key", "mismatched.crt", "mismatched.key"]
-
     /// One CA, a certificate for ``Options/hostName`` and one for
     /// ``Options/mismatchedCertificateName``, made once per test process for each pair of names.
     private static func installCertificates(for options: Options, in folder: URL) throws {
-        let key = options.hostName + "|" + options.mismatchedCertificateName
-        var files = certificateCache.withLock { $0[key] }
-        if files == nil {
-            let workshop = folder.appendingPathComponent("certificates")
-            try FileManager.default.createDirectory(at: workshop, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: workshop) }
-            let w = workshop.path
-            try WorldPrograms.run(
-                "openssl",
-                [
-                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30",
-                    "-subj", "/CN=swift-mail-autoconfig Mail Test CA", "-keyout", "\(w)/ca.key", "-out", "\(w)/ca.crt",
-                    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-                ], in: workshop)
-            try makeCertificate("main", name: options.hostName, in: workshop)
-            try makeCertificate("mismatched", name: options.mismatchedCertificateName, in: workshop)
-            var made: [String: Data] = [:]
-            for name in certificateFileNames {
-                made[name] = try Data(contentsOf: workshop.appendingPathComponent(name))
-            }
-            certificateCache.withLock { $0[key] = made }
-            files = made
-        }
-        for (name, data) in files ?? [:] {
-            let url = folder.appendingPathComponent(name)
-            try data.write(to: url)
-            chmod(url.path, name.hasSuffix(".key") ? 0o600 : 0o644)
-        }
-    }
-
-    /// A P-256 certificate signed by the CA for one DNS name and no IP SAN (swift-nio-ssl
-    /// accepts a certificate whose IP SAN matches the peer address, which would hide
-    /// hostname-mismatch bugs).
-    private static func makeCertificate(_ file: String, name: String, in folder: URL) throws {
-        let w = folder.path
-        try WorldPrograms.run(
-            "openssl",
-            [
-                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=\(name)",
-                "-keyout", "\(w)/\(file).key", "-out", "\(w)/\(file).csr",
-            ], in: folder)
-        let extensions = "subjectAltName=DNS:\(name)\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
-        try Data(extensions.utf8).write(to: folder.appendingPathComponent("\(file).ext"))
-        try WorldPrograms.run(
-            "openssl",
-            [
-                "x509", "-req", "-in", "\(w)/\(file).csr", "-CA", "\(w)/ca.crt", "-CAkey", "\(w)/ca.key",
-                "-CAcreateserial", "-days", "30", "-extfile", "\(w)/\(file).ext", "-out", "\(w)/\(file).crt",
-            ], in: folder)
+        try TestCertificates.install(
+            authority: "swift-mail-autoconfig Mail Test CA", main: [options.hostName],
+            mismatched: [options.mismatchedCertificateName], in: folder)
     }
 
     // MARK: - The SMTP sink

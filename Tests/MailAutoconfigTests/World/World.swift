@@ -254,75 +254,10 @@ final class World: Sendable {
 
     // MARK: - Certificates
 
-    /// The files of a set of certificates, by name (`ca.crt`, `main.key`…).
-    private typealias CertificateFiles = [String: Data]
-
-    /// Certificates already made in this test process, by the names they are for: openssl
-    /// runs once per set of names, not once per world.
-    private static let certificateCache = Mutex<[String: CertificateFiles]>([:])
-
-    private static let certificateFileNames = ["ca.crt", "ca.key", "main.crt", "main.key", "mismatched.crt", "mismatched.key"]
-
     private static func installCertificates(for options: Options, in folder: URL) throws {
-        let mainNames = options.hostNames + [options.slowHostName]
-        let key = (mainNames + ["|", options.mismatchedCertificateName]).joined(separator: ",")
-        var files = certificateCache.withLock { $0[key] }
-        if files == nil {
-            let workshop = folder.appendingPathComponent("certificates")
-            try FileManager.default.createDirectory(at: workshop, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: workshop) }
-            try makeCA(in: workshop)
-            try makeCertificate("main", names: mainNames, in: workshop)
-            try makeCertificate("mismatched", names: [options.mismatchedCertificateName], in: workshop)
-            var made: CertificateFiles = [:]
-            for name in certificateFileNames {
-                made[name] = try Data(contentsOf: workshop.appendingPathComponent(name))
-            }
-            certificateCache.withLock { $0[key] = made }
-            files = made
-        }
-        for (name, data) in files ?? [:] {
-            let url = folder.appendingPathComponent(name)
-            try data.write(to: url)
-            if name.hasSuffix(".key") { chmod(url.path, 0o600) }
-        }
-    }
-
-    private static func makeCA(in folder: URL) throws {
-        let w = folder.path
-        try WorldPrograms.run(
-            "openssl",
-            [
-                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30",
-                "-subj", "/CN=swift-mail-autoconfig Test CA", "-keyout", "\(w)/ca.key", "-out", "\(w)/ca.crt",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-            ], in: folder)
-    }
-
-    /// A P-256 server certificate signed by the test CA, with DNS names only: no IP SAN, since
-    /// swift-nio-ssl accepts a certificate whose IP SAN matches the peer address, which would
-    /// hide hostname-mismatch bugs.
-    private static func makeCertificate(_ name: String, names: [String], in folder: URL) throws {
-        let w = folder.path
-        try WorldPrograms.run(
-            "openssl",
-            [
-                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=\(names[0])",
-                "-keyout", "\(w)/\(name).key", "-out", "\(w)/\(name).csr",
-            ], in: folder)
-        let extensions = """
-            subjectAltName=\(names.map { "DNS:\($0)" }.joined(separator: ","))
-            basicConstraints=CA:FALSE
-            extendedKeyUsage=serverAuth
-
-            """
-        try Data(extensions.utf8).write(to: folder.appendingPathComponent("\(name).ext"))
-        try WorldPrograms.run(
-            "openssl",
-            [
-                "x509", "-req", "-in", "\(w)/\(name).csr", "-CA", "\(w)/ca.crt", "-CAkey", "\(w)/ca.key",
-                "-CAcreateserial", "-days", "30", "-extfile", "\(w)/\(name).ext", "-out", "\(w)/\(name).crt",
-            ], in: folder)
+        try TestCertificates.install(
+            authority: "swift-mail-autoconfig Test CA", main: options.hostNames + [options.slowHostName],
+            mismatched: [options.mismatchedCertificateName], in: folder)
     }
 
     // MARK: - nginx
