@@ -525,19 +525,8 @@ final class MailWorld: Sendable {
                 folder.appendingPathComponent("dovecot.pid").path, folder.path,
             ],
             output: log)
-        let clock = ContinuousClock()
-        let start = clock.now
-        while clock.now - start < .seconds(10) {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                return (pid, port)
-            }
-            if WorldPrograms.hasEnded(child: pid) {
-                throw WorldError("the SMTP sink did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-            }
-            usleep(5_000)
-        }
-        WorldPrograms.stopChild(pid: pid)
-        throw WorldError("the SMTP sink did not start within 10 s: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        let port = try WorldPrograms.ports(1, from: portFile, of: pid, name: "the SMTP sink", log: log)
+        return (pid, port[0])
     }
 
     /// An SMTP server that accepts everything and writes each message to a file (the

@@ -361,20 +361,8 @@ final class World: Sendable {
             ],
             output: log)
 
-        let clock = ContinuousClock()
-        let start = clock.now
-        while clock.now - start < .seconds(10) {
-            if let text = try? String(contentsOf: portsFile, encoding: .utf8) {
-                let numbers = text.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
-                if numbers.count == 2 { return (pid, numbers[0], numbers[1]) }
-            }
-            if WorldPrograms.hasEnded(child: pid) {
-                throw WorldError("the Python test server did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-            }
-            usleep(10_000)
-        }
-        WorldPrograms.stopChild(pid: pid)
-        throw WorldError("the Python test server did not start within 10 s: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        let ports = try WorldPrograms.ports(2, from: portsFile, of: pid, name: "the Python test server", log: log)
+        return (pid, ports[0], ports[1])
     }
 
     /// What nginx cannot do on purpose, on a TLS port (by path) and a silent TCP port:

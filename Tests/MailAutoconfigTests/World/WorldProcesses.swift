@@ -210,6 +210,25 @@ enum WorldPrograms {
         return false
     }
 
+    /// Waits (at most 10 s) until a helper server that picks its own ports writes them, whitespace
+    /// separated, to `file`; stops it and throws with its log when it ends or takes too long.
+    static func ports(_ count: Int, from file: URL, of child: pid_t, name: String, log: String) throws -> [Int] {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while clock.now - start < .seconds(10) {
+            if let text = try? String(contentsOf: file, encoding: .utf8) {
+                let numbers = text.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+                if numbers.count == count { return numbers }
+            }
+            if hasEnded(child: child) {
+                throw WorldError("\(name) did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            }
+            usleep(5_000)
+        }
+        stopChild(pid: child)
+        throw WorldError("\(name) did not start within 10 s: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+    }
+
     /// Whether a child has ended (reaping it if so).
     static func hasEnded(child pid: pid_t) -> Bool {
         var status: Int32 = 0
