@@ -70,14 +70,9 @@ struct ExportCommand: AsyncParsableCommand {
             let resolver = try network.resolver()
             result = await resolver.resolve(query, input: input, options: network.resolverOptions(lookup: lookupOptions, offline: false))
         }
-        // A clientConfig file is the provider's: its name is the provider's; elsewhere it is the person's.
-        let displayName = format == .thunderbird ? (result.provider?.name ?? name) : name
         let account = ExportAccount(
-            address: address,
-            displayName: displayName,
-            incoming: Self.incoming(for: format, in: result, preferred: lookupOptions.preferredIncoming),
-            outgoing: result.outgoing.first?.settings,
-            passwordCommand: passwordCommand)
+            address: address, result: result, format: format, preferred: lookupOptions.preferredIncoming,
+            personName: name, passwordCommand: passwordCommand)
         let file: ExportedFile
         do {
             file = try ExportWriters.writer(for: format).write(account)
@@ -97,13 +92,6 @@ struct ExportCommand: AsyncParsableCommand {
             StandardError.write("autoconf-lookup: \(note.text)\(note.url.map { " \($0)" } ?? "")")
         }
         for note in file.notes { StandardError.write("autoconf-lookup: \(note)") }
-    }
-
-    /// The incoming server a format can use: POP3 only for mpop, else the preferred protocol first.
-    static func incoming(for format: ExportFormat, in result: LookupResult, preferred: MailProtocol) -> ServerSettings? {
-        let candidates = result.incoming.map(\.settings)
-        if format == .mpop { return candidates.first { $0.protocol == .pop3 } }
-        return candidates.first { $0.protocol == preferred } ?? candidates.first
     }
 }
 

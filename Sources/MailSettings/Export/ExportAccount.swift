@@ -30,4 +30,27 @@ public struct ExportAccount: Sendable, Hashable {
         self.outgoing = outgoing
         self.passwordCommand = passwordCommand
     }
+
+    /// The account a format should get from a lookup: the best incoming server of the preferred
+    /// protocol (POP3 only for mpop), the best outgoing one, and as the name the provider's for a
+    /// clientConfig file (it is the provider's document) or else the person's.
+    ///
+    /// ```swift
+    /// let account = ExportAccount(address: address, result: result, format: .mpop, preferred: .pop3, personName: "Alice")
+    /// ```
+    public init(
+        address: EmailAddress, result: LookupResult, format: ExportFormat, preferred: MailProtocol,
+        personName: String? = nil, passwordCommand: String? = nil
+    ) {
+        let candidates = result.incoming.map(\.settings)
+        let incoming = format == .mpop
+            ? candidates.first { $0.protocol == .pop3 }
+            : candidates.first { $0.protocol == preferred } ?? candidates.first
+        self.init(
+            address: address,
+            displayName: format == .thunderbird ? (result.provider?.name ?? personName) : personName,
+            incoming: incoming,
+            outgoing: result.outgoing.first?.settings,
+            passwordCommand: passwordCommand)
+    }
 }
