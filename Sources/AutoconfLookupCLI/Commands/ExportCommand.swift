@@ -100,10 +100,13 @@ enum PrivateFile {
     /// Nil when written; else why not, in a few words.
     static func write(_ text: String, to path: String) -> String? {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else { return reason(errno) }
+        // O_NOFOLLOW: a symbolic link is refused rather than followed somewhere unexpected.
+        guard descriptor >= 0 else {
+            return errno == ELOOP ? "it is a symbolic link; give the real path" : SystemCall.reason(errno, missing: "no such folder")
+        }
         defer { _ = close(descriptor) }
         // An existing file keeps its mode through O_CREAT: make it private too.
-        guard fchmod(descriptor, 0o600) == 0 else { return reason(errno) }
+        guard fchmod(descriptor, 0o600) == 0 else { return SystemCall.reason(errno, missing: "no such folder") }
         var text = text
         return text.withUTF8 { bytes -> String? in
             var offset = 0
@@ -114,20 +117,10 @@ enum PrivateFile {
                 } else if written < 0, errno == EINTR {
                     continue
                 } else {
-                    return reason(errno)
+                    return SystemCall.reason(errno, missing: "no such folder")
                 }
             }
             return nil
-        }
-    }
-
-    private static func reason(_ code: Int32) -> String {
-        switch code {
-        case ENOENT: "no such folder"
-        case EACCES: "permission denied"
-        case EISDIR: "it is a directory"
-        case ELOOP: "it is a symbolic link; give the real path"
-        default: strerror(code).map { String(cString: $0) } ?? "error \(code)"
         }
     }
 }

@@ -73,11 +73,11 @@ enum FileBytes {
     /// At most `limit` bytes of the file; a longer file is cut there (the XML reader then refuses it as too large).
     static func read(path: String, limit: Int) -> Result<[UInt8], Failure> {
         let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { return .failure(Failure(description: reason(errno))) }
+        guard descriptor >= 0 else { return .failure(Failure(description: SystemCall.reason(errno))) }
         defer { _ = close(descriptor) }
         var info = stat()
         if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            return .failure(Failure(description: reason(EISDIR)))
+            return .failure(Failure(description: SystemCall.reason(EISDIR)))
         }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
@@ -89,19 +89,9 @@ enum FileBytes {
             } else if count == 0 {
                 break
             } else if errno != EINTR {
-                return .failure(Failure(description: reason(errno)))
+                return .failure(Failure(description: SystemCall.reason(errno)))
             }
         }
         return .success(bytes)
-    }
-
-
-    private static func reason(_ code: Int32) -> String {
-        switch code {
-        case ENOENT: "no such file"
-        case EACCES: "permission denied"
-        case EISDIR: "it is a directory"
-        default: strerror(code).map { String(cString: $0) } ?? "error \(code)"
-        }
     }
 }

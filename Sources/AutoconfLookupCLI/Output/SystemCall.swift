@@ -27,4 +27,15 @@ enum SystemCall {
         Darwin.write(descriptor, buffer, count)
         #endif
     }
+
+    /// An `errno` in a few words for people; `missing` says what ENOENT means where it is used
+    /// ("no such file", "no such folder").
+    static func reason(_ code: Int32, missing: String = "no such file") -> String {
+        switch code {
+        case ENOENT: missing
+        case EACCES: "permission denied"
+        case EISDIR: "it is a directory"
+        default: strerror(code).map { String(cString: $0) } ?? "error \(code)"
+        }
+    }
 }
