@@ -104,4 +104,21 @@ struct CachingDNSResolverTests {
         #expect(upstream.cancelled.withLock { $0 } == 1, "nobody waits: the upstream question is cancelled")
         #expect(cache.count == 0)
     }
+
+    @Test("bounded: a full cache drops the answers closest to expiring, down to three quarters")
+    func bounded() async throws {
+        let upstream = CountingDNS(pause: .zero) { name, type in
+            // The later the name, the longer its TTL: d0 expires first.
+            let ttl = UInt32(name.dropFirst().prefix { $0 != "." })! + 100
+            return Self.answer(.noError, ttl: ttl)(name, type)
+        }
+        let cache = CachingDNSResolver(wrapping: upstream, capacity: 100)
+        for index in 0..<1000 { _ = try await cache.query("d\(index).test", type: .a) }
+        #expect(cache.count <= 100, "never more than the capacity")
+        #expect(cache.count >= 75, "made room down to three quarters, not emptied")
+        _ = try await cache.query("d999.test", type: .a)
+        #expect(upstream.asked.withLock { $0 } == 1000, "the newest answer is still kept")
+        _ = try await cache.query("d0.test", type: .a)
+        #expect(upstream.asked.withLock { $0 } == 1001, "the one closest to expiring was dropped")
+    }
 }

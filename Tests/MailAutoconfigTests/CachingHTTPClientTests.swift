@@ -56,4 +56,33 @@ struct CachingHTTPClientTests {
         #expect(upstream.asked.withLock { $0.filter { $0.hasPrefix("POST") }.count } == 2)
         #expect(cache.count == 1)
     }
+
+    @Test("bounded by bytes: bodies count, a body too big for the cache is never kept")
+    func bounded() async throws {
+        let capacity = 64 * CachingHTTPClient.fixedCost
+        let small = SizedTransport(size: 0)
+        let cache = CachingHTTPClient(wrapping: small, capacityBytes: capacity)
+        for index in 0..<200 { _ = try await cache.fetch(try HTTPRequest(url: "https://d\(index).test/found")) }
+        #expect(cache.count <= 64 && cache.count >= 48, "64 empty results fit; room made down to three quarters")
+        _ = try await cache.fetch(try HTTPRequest(url: "https://d199.test/found"))
+        #expect(small.asked.withLock { $0 } == 200, "the newest is still kept")
+
+        let big = SizedTransport(size: capacity / 2)
+        let bigCache = CachingHTTPClient(wrapping: big, capacityBytes: capacity)
+        for _ in 0..<2 { _ = try await bigCache.fetch(try HTTPRequest(url: "https://big.test/found")) }
+        #expect(big.asked.withLock { $0 } == 2, "more than a quarter of the capacity: fetched each time")
+        #expect(bigCache.count == 0)
+    }
+
+    /// Answers every GET with a body of `size` bytes.
+    final class SizedTransport: HTTPFetching, Sendable {
+        let asked = Mutex(0)
+        let size: Int
+        init(size: Int) { self.size = size }
+
+        func fetch(_ request: HTTPRequest) async throws(HTTPFetchError) -> HTTPResponse {
+            asked.withLock { $0 += 1 }
+            return HTTPResponse(status: 200, headers: [], body: Array(repeating: 0x61, count: size), finalURL: request.url.description)
+        }
+    }
 }

@@ -6,8 +6,9 @@ import MailSettings
 ///
 /// Negative answers (NXDOMAIN, no data) are kept for the SOA's negative TTL (RFC 2308) when the
 /// server sent one; answers with an error code (SERVFAIL, REFUSED) and failures are never kept.
-/// No answer is kept longer than ``maximumTTL``. A caller that is cancelled stops waiting at once;
-/// the shared question is cancelled when nobody waits for it any more.
+/// No answer is kept longer than ``maximumTTL``, and at most ``capacity`` answers are kept: when
+/// full, expired answers go first, then those closest to expiring. A caller that is cancelled stops
+/// waiting at once; the shared question is cancelled when nobody waits for it any more.
 ///
 /// ```swift
 /// let dns = CachingDNSResolver(wrapping: NIODNSResolver(configuration: try .system()))
@@ -16,15 +17,19 @@ public final class CachingDNSResolver: DNSResolving {
     /// The longest an answer is kept, whatever its TTL.
     public let maximumTTL: Duration
     private let upstream: any DNSResolving
-    private let results = SharedResults<DNSQuestion, DNSAnswer, DNSResolveError>()
+    private let results: SharedResults<DNSQuestion, DNSAnswer, DNSResolveError>
 
-    /// A cache in front of `upstream`.
-    public init(wrapping upstream: any DNSResolving, maximumTTL: Duration = .seconds(3600)) {
+    /// A cache in front of `upstream` keeping at most `capacity` answers (a few hundred bytes each).
+    public init(wrapping upstream: any DNSResolving, maximumTTL: Duration = .seconds(3600), capacity: Int = 50_000) {
         self.upstream = upstream
         self.maximumTTL = maximumTTL
+        self.results = SharedResults(capacity: max(capacity, 4))
     }
 
-    /// The number of answers kept now (expired ones included until they are asked again).
+    /// The most answers kept at once.
+    public var capacity: Int { results.capacity }
+
+    /// The number of answers kept now (expired ones included until room is needed).
     public var count: Int { results.count }
 
     /// Answers from the cache when it can, else asks upstream once for everyone who asks meanwhile.

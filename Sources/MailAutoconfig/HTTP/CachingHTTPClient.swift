@@ -4,7 +4,9 @@
 ///
 /// Only GET requests are kept, by their whole URL (so a URL that carries the address is kept for
 /// that address alone). A time-out, a cancellation and other failures that may pass are never
-/// kept: they are fetched again next time. POST requests (Autodiscover) go straight through.
+/// kept: they are fetched again next time. POST requests (Autodiscover) go straight through. What is
+/// kept weighs at most ``capacityBytes`` (bodies, plus a fixed share for the rest of each result):
+/// when full, expired results go first, then those closest to expiring.
 ///
 /// ```swift
 /// let http = CachingHTTPClient(wrapping: try NIOHTTPClient(), keepFor: .seconds(300))
@@ -13,16 +15,31 @@ public final class CachingHTTPClient: HTTPFetching {
     /// How long a result is kept.
     public let keepFor: Duration
     private let upstream: any HTTPFetching
-    private let results = SharedResults<String, Result<HTTPResponse, HTTPFetchError>, HTTPFetchError>()
+    private let results: SharedResults<String, Result<HTTPResponse, HTTPFetchError>, HTTPFetchError>
 
-    /// A cache in front of `upstream`.
-    public init(wrapping upstream: any HTTPFetching, keepFor: Duration = .seconds(300)) {
+    /// A cache in front of `upstream`, keeping results for `keepFor` and at most `capacityBytes` of them.
+    public init(wrapping upstream: any HTTPFetching, keepFor: Duration = .seconds(300), capacityBytes: Int = 32 << 20) {
         self.upstream = upstream
         self.keepFor = keepFor
+        self.results = SharedResults(capacity: max(capacityBytes, 4 * Self.fixedCost), cost: Self.cost)
     }
 
-    /// The number of results kept now (expired ones included until they are asked for again).
+    /// The most bytes of results kept at once.
+    public var capacityBytes: Int { results.capacity }
+
+    /// The number of results kept now (expired ones included until room is needed).
     public var count: Int { results.count }
+
+    /// What a result is counted as beyond its body: URLs, headers, the error's words.
+    static let fixedCost = 1024
+
+    /// The weight of one result: its body's bytes plus ``fixedCost``.
+    static func cost(_ result: Result<HTTPResponse, HTTPFetchError>) -> Int {
+        switch result {
+        case .success(let response): return response.body.count + fixedCost
+        case .failure: return fixedCost
+        }
+    }
 
     /// Fetches `request`, or answers from what an earlier identical GET gave.
     public func fetch(_ request: HTTPRequest) async throws(HTTPFetchError) -> HTTPResponse {
