@@ -17,8 +17,20 @@ enum TLSSupport {
         case handshake(reason: String)
     }
 
+    /// How long a closing connection waits for the server's own `close_notify`: not at all.
+    ///
+    /// When the client closes, it has the whole answer or has given up (a body over the cap, a
+    /// deadline, an error); nothing the server says after that is used. swift-nio-ssl's default
+    /// (5 s) kept the connection open that long after the call returned, and the client reading
+    /// and decrypting whatever the server went on sending: a server streaming an endless body or
+    /// greeting never sends `close_notify`, and in the hostile-server tests got over a GiB read
+    /// that way on loopback (a probe even waited past its own deadline and reported a time-out
+    /// instead of the over-long line).
+    static let closeNotifyWait = TimeAmount.zero
+
     /// A client context that verifies certificates fully against the system's roots and
-    /// `additionalTrustRootsPEM`; only the extra roots when the system has none.
+    /// `additionalTrustRootsPEM`; only the extra roots when the system has none. Closing does
+    /// not wait for the server's `close_notify` (``closeNotifyWait``).
     ///
     /// - Throws: ``HTTPFetchError`` with ``HTTPFetchError/Code/invalidTrustRoots`` when a string
     ///   holds no PEM certificate or a malformed one.
@@ -36,6 +48,7 @@ enum TLSSupport {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.trustRoots = .default
         configuration.certificateVerification = .fullVerification
+        configuration.shutdownTimeout = closeNotifyWait
         if !roots.isEmpty {
             configuration.additionalTrustRoots = [.certificates(roots)]
         }

@@ -321,6 +321,8 @@ private struct ProbeRun {
 
         var phase = ProbeStep.Kind.greeting
         var result: SessionResult?
+        // The framer's own words when a line is too long: they name the limit.
+        var lineProblem: String?
         do {
             try await withTaskCancellationHandler {
                 try await channel.executeThenClose { inbound, outbound in
@@ -349,6 +351,7 @@ private struct ProbeRun {
                                 lines += try framer.append(buffer.readableBytesView)
                             } catch {
                                 lines += error.completeLines
+                                lineProblem = error.description
                                 step = session.lineTooLong()
                             }
                         case .send(let line):
@@ -397,7 +400,8 @@ private struct ProbeRun {
             case .startTLSNotOffered, .startTLSRefused: .startTLS
             default: phase
             }
-            fail(kind, .session(failure), failure.reply.map(Self.clip) ?? failure.kind.rawValue)
+            let said = failure.kind == .lineTooLong ? lineProblem : nil
+            fail(kind, .session(failure), failure.reply.map(Self.clip) ?? said ?? failure.kind.rawValue)
             return
         }
         if case .rejected(let rejection, let reply)? = final.login {
