@@ -60,6 +60,24 @@ struct DiagnosisRulesTests {
         #expect(english.subject.hasPrefix("mail.example.test:\(example.server.port) ("))
     }
 
+    @Test(
+        "a broken conversation is told in words, never by the session's internal names",
+        arguments: [
+            (SessionFailure.Kind.lineTooLong, "a line longer than any POP3 reply"),
+            (.closedEarly, "hung up in the middle"),
+            (.unexpectedReply, "makes no sense at this point"),
+        ])
+    func brokenConversations(kind: SessionFailure.Kind, words: String) {
+        let observation = ProbeObservation(server: Self.server(.pop3, 995, .tls), problem: .session(SessionFailure(kind: kind)))
+        for language in [Language.english, .spanish] {
+            let verdict = DiagnosisRules.verdict(for: observation, language: language)
+            #expect(verdict.id == "protocol-error")
+            #expect(!verdict.cause.contains(kind.rawValue) && !verdict.cause.contains(":."), "\(verdict.cause)")
+            #expect(!verdict.fix.isEmpty)
+            if language == .english { #expect(verdict.cause.contains(words), "\(verdict.cause)") }
+        }
+    }
+
     @Test("a reply's control characters never reach the verdict text")
     func repliesAreCleaned() {
         let observation = ProbeObservation(

@@ -209,10 +209,22 @@ public enum DiagnosisRules {
                           "El usuario o la contraseña contienen un salto de línea o un carácter NUL, que ningún protocolo de correo puede transmitir."),
                     t.say("Type them again without line breaks (a pasted password often brings one along).",
                           "Escríbelos de nuevo sin saltos de línea (una contraseña pegada suele traer uno)."))
-        case .lineTooLong, .unexpectedReply, .closedEarly:
+        case .lineTooLong:
             return ("protocol-error", .problem,
-                    t.say("The server broke off the conversation (\(failure.kind.rawValue)):\(reply).",
-                          "El servidor cortó la conversación (\(failure.kind.rawValue)):\(reply)."),
+                    t.say("The server sent a line longer than any \(server.protocol.displayName) reply can be, and we hung up: it is not speaking \(server.protocol.displayName) as expected.",
+                          "El servidor envió una línea más larga de lo que puede ser una respuesta \(server.protocol.displayName), y colgamos: no habla \(server.protocol.displayName) como se espera."),
+                    t.say("Check the host name and the port; if they are right, the server is broken: tell its administrator.",
+                          "Comprueba el nombre del servidor y el puerto; si son correctos, el servidor falla: avisa a su administrador."))
+        case .closedEarly:
+            return ("protocol-error", .problem,
+                    t.say("The server hung up in the middle of the conversation\(reply.isEmpty ? "" : ", after saying\(reply)").",
+                          "El servidor colgó en mitad de la conversación\(reply.isEmpty ? "" : ", tras decir\(reply)")."),
+                    t.say("Check that this is a \(server.protocol.displayName) server; if it is, try again later.",
+                          "Comprueba que es un servidor \(server.protocol.displayName); si lo es, vuelve a intentarlo más tarde."))
+        case .unexpectedReply:
+            return ("protocol-error", .problem,
+                    t.say("The server gave an answer that makes no sense at this point of the conversation\(reply.isEmpty ? "" : ":\(reply)").",
+                          "El servidor dio una respuesta que no tiene sentido en este punto de la conversación\(reply.isEmpty ? "" : ":\(reply)")."),
                     t.say("Check that this is a \(server.protocol.displayName) server; if it is, try again later.",
                           "Comprueba que es un servidor \(server.protocol.displayName); si lo es, vuelve a intentarlo más tarde."))
         }
