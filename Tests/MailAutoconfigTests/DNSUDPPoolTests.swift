@@ -35,6 +35,52 @@ struct DNSUDPPoolTests {
         #expect(try await pending(in: resolver) == 0)
     }
 
+    @Test("at most queriesInFlightPerServer queries reach the server at once; the others wait their turn and are answered")
+    func inFlightLimit() async throws {
+        let arrivals = Mutex<[ContinuousClock.Instant]>([])
+        let clock = ContinuousClock()
+        // Every answer 50 ms after its query: a place is taken again at least 50 ms after it was last taken.
+        let server = try await RecordingDNSServer.start { _, name in
+            arrivals.withLock { $0.append(clock.now) }
+            return (delay: .milliseconds(50), address: RecordingDNSServer.address(for: name))
+        }
+        defer { server.close() }
+        let limit = 10
+        let resolver = server.resolver(timeout: .seconds(5), limits: .init(queriesInFlightPerServer: limit))
+        let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<60 {
+                group.addTask { try await !resolver.query("q\(index).pool.test", type: .a).records.isEmpty }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(answered == 60)
+        let times = arrivals.withLock { $0 }.sorted()
+        #expect(times.count == 60)
+        // In any 40 ms, no more arrivals than places (all 60 would arrive within a few ms without the limit).
+        let busiest = times.indices.map { start in times[start...].prefix { $0 - times[start] < .milliseconds(40) }.count }.max() ?? 0
+        #expect(busiest <= limit, "\(busiest) queries reached the server within 40 ms")
+        let counts = resolver.udpPool.inFlightLimit(for: server.address).counts
+        #expect(counts.inFlight == 0 && counts.waiting == 0)
+    }
+
+    @Test("a query cancelled while it waits for a place leaves at once, and takes no place")
+    func cancelledWhileWaiting() async throws {
+        let limit = InFlightLimit(maximum: 1)
+        #expect(await limit.enter())
+        let waiting = Task { await limit.enter() }
+        while limit.counts.waiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        waiting.cancel()
+        #expect(await waiting.value == false)
+        #expect(limit.counts == (1, 0))
+        let next = Task { await limit.enter() }
+        while limit.counts.waiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        limit.exit()
+        #expect(await next.value, "the place passes to the next waiter")
+        #expect(limit.counts == (1, 0))
+        limit.exit()
+        #expect(limit.counts == (0, 0))
+    }
+
     @Test("a channel is retired after its queries: the source port changes, and no port carries more than the limit")
     func retiredAfterQueries() async throws {
         let server = try await RecordingDNSServer.start { _, name in (.zero, RecordingDNSServer.address(for: name)) }

@@ -12,7 +12,8 @@ import Synchronization
 /// whichever comes first: it takes no more queries, closes once those in flight have ended, and
 /// the slot gets a fresh connection, on a new random port, when next picked. An idle connection
 /// closes after ``Limits/idleTimeout``; once nothing is asked, no channel stays open and nothing is
-/// scheduled.
+/// scheduled. At most ``Limits/queriesInFlightPerServer`` queries are in flight to one server; the
+/// others wait their turn (``InFlightLimit``), so that a burst never overflows the server's queue.
 ///
 /// ## Security
 ///
@@ -47,6 +48,8 @@ final class DNSUDPChannelPool: Sendable {
         var channelLifetime = TimeAmount.seconds(10)
         /// The time a channel with no query in flight stays open.
         var idleTimeout = TimeAmount.seconds(2)
+        /// The queries in flight at most to one server, over all its channels (dnsperf's default).
+        var queriesInFlightPerServer = 100
     }
 
     /// The event loops the channels run on.
@@ -64,6 +67,8 @@ final class DNSUDPChannelPool: Sendable {
 
     /// The slots, per server.
     private let slots = Mutex<[DNSServer: [Slot?]]>([:])
+    /// The places for queries in flight, per server (kept for the pool's life: one per server asked).
+    private let inFlightLimits = Mutex<[DNSServer: InFlightLimit]>([:])
 
     /// A pool whose queries each wait `timeout`.
     init(eventLoopGroup: any EventLoopGroup, timeout: TimeAmount, limits: Limits = Limits()) {
@@ -76,6 +81,9 @@ final class DNSUDPChannelPool: Sendable {
     /// Sends `query` (its ID is replaced by a fresh random one) to `server` over UDP and waits for
     /// the answer, the timeout or the cancellation of the calling task.
     func exchange(_ query: DNSQuery, with server: DNSServer) async -> DNSExchangeOutcome {
+        let limit = inFlightLimit(for: server)
+        guard await limit.enter() else { return .failed(DNSResolveError(.cancelled, reason: "cancelled")) }
+        defer { limit.exit() }
         while true {
             if Task.isCancelled { return .failed(DNSResolveError(.cancelled, reason: "cancelled")) }
             let (connection, isLast) = checkOut(server)
@@ -110,6 +118,16 @@ final class DNSUDPChannelPool: Sendable {
         }
         if isNew { connection.open() }
         return (connection, isLast)
+    }
+
+    /// The in-flight limit of `server`, made on first use.
+    func inFlightLimit(for server: DNSServer) -> InFlightLimit {
+        inFlightLimits.withLock { table in
+            if let limit = table[server] { return limit }
+            let limit = InFlightLimit(maximum: limits.queriesInFlightPerServer)
+            table[server] = limit
+            return limit
+        }
     }
 
     /// Takes a closed connection out of its slot, so that the slot gets a fresh one.
