@@ -64,6 +64,18 @@ let package = Package(
             path: "Benchmarks/ProbeBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // A batch through the library in Scripts/bench-batch.py's world of generated domains, with
+        // shared DNS and HTTP results and without (the baseline).
+        .executableTarget(
+            name: "BatchBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "MailAutoconfig", package: mainPackageIdentity),
+                .product(name: "MailSettings", package: mainPackageIdentity),
+            ],
+            path: "Benchmarks/BatchBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Helpers for Scripts/bench-process.py, kept out of Benchmarks/Benchmarks/ so the plugin does not
         // run them. An executable that does nothing: the baseline for the whole-process comparison.
         .executableTarget(name: "EmptyExecutable"),

@@ -9,6 +9,8 @@
 #   Scripts/bench.sh --resolver-only       # only the resolver against slow loopback servers (step 4)
 #   Scripts/bench.sh --probe-only          # only 12 probes at once against the slowest alone (step 5)
 #   Scripts/bench.sh --network-only        # steps 4 and 5
+#   Scripts/bench.sh --batch-only          # 10,000 domains in batch, with the BatchBenchmarks suite (step 6)
+#   Scripts/bench.sh --soak-only           # 100,000 lines in batch, RSS and fds sampled (step 7)
 #   Scripts/bench.sh --filter 'Warm.*'     # only the benchmarks whose name matches (regex)
 #   Scripts/bench.sh --pairs 500           # more alternating pairs for the process comparison
 #
@@ -26,12 +28,17 @@
 #    fetch of the 200 ms server as the baseline measured in the same run.
 # 5. With --probe-only or --network-only, the ProbeBenchmarks suite (issue 6): the slowest of 12
 #    loopback POP3 servers probed alone, then all 12 at once (quote the ratio of the p50s).
+# 6. With --batch-only, Scripts/bench-batch.py --benchmarks (issue 8): `autoconf-lookup batch` over
+#    10,000 generated domains (dnsmasq + nginx on 127.0.0.30, needs root for ports 443/80):
+#    throughput, peak RSS, DNS queries per second beside dnsperf; then the BatchBenchmarks suite
+#    (1,000 lines through the library, shared caches against none) in the same world.
+# 7. With --soak-only, Scripts/bench-batch.py --soak 100000: RSS and open fds at start, middle, end.
 # --filter applies to every suite run. Set BENCH_SCRATCH_PATH to build the Benchmarks/ package in
 # another folder than Benchmarks/.build (one build at a time per folder).
 #
 # Results are printed and kept in .build-bench/results/<date-time>/ (benchmarks.txt, process.md,
-# process.json, dns.md, dns.json, resolver.txt, probe.txt); .build-*/ is ignored by git. Timings
-# are never asserted in tests.
+# process.json, dns.md, dns.json, resolver.txt, probe.txt, batch.md, batch.json, soak.md,
+# soak.json); .build-*/ is ignored by git. Timings are never asserted in tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +47,8 @@ run_process=1
 run_dns=0
 run_resolver=0
 run_probe=0
+run_batch=0
+run_soak=0
 benchmark_args=()
 process_args=()
 while (($#)); do
@@ -50,6 +59,8 @@ while (($#)); do
         --resolver-only) run_kb=0; run_process=0; run_resolver=1 ;;
         --probe-only) run_kb=0; run_process=0; run_probe=1 ;;
         --network-only) run_kb=0; run_process=0; run_resolver=1; run_probe=1 ;;
+        --batch-only) run_kb=0; run_process=0; run_batch=1 ;;
+        --soak-only) run_kb=0; run_process=0; run_soak=1 ;;
         --filter) benchmark_args+=(--filter "$2"); shift ;;
         --pairs) process_args+=(--pairs "$2"); shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -99,6 +110,16 @@ fi
 
 if ((run_probe)); then
     run_suite ProbeBenchmarks probe.txt
+fi
+
+if ((run_batch)); then
+    echo "== Scripts/bench-batch.py --benchmarks"
+    python3 Scripts/bench-batch.py --benchmarks --json "$results/batch.json" | tee "$results/batch.md"
+fi
+
+if ((run_soak)); then
+    echo "== Scripts/bench-batch.py --soak 100000"
+    python3 Scripts/bench-batch.py --soak 100000 --sample-every 2 --json "$results/soak.json" | tee "$results/soak.md"
 fi
 
 echo "bench.sh: results in $results/"
