@@ -57,6 +57,20 @@ struct CachingHTTPClientTests {
         #expect(cache.count == 1)
     }
 
+    @Test("a URL with a query (the address) is shared while in flight, never kept")
+    func queriesAreNotKept() async throws {
+        let upstream = CountingTransport()
+        let cache = CachingHTTPClient(wrapping: upstream)
+        let request = try HTTPRequest(url: "https://autoconfig.x.test/found?emailaddress=a%40x.test")
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<5 { group.addTask { _ = try? await cache.fetch(request) } }
+        }
+        #expect(upstream.count("/found?emailaddress=a%40x.test") == 1, "shared while in flight")
+        _ = try await cache.fetch(request)
+        #expect(upstream.count("/found?emailaddress=a%40x.test") == 2, "not kept afterwards")
+        #expect(cache.count == 0)
+    }
+
     @Test("bounded by bytes: bodies count, a body too big for the cache is never kept")
     func bounded() async throws {
         let capacity = 64 * CachingHTTPClient.fixedCost

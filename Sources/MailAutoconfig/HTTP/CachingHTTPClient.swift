@@ -2,9 +2,11 @@
 /// while, and fetches once when several tasks want the same URL at the same time: for batches,
 /// where many addresses share a domain's ISPDB entry and their mail host's autoconfig file.
 ///
-/// Only GET requests are kept, by their whole URL (so a URL that carries the address is kept for
-/// that address alone). A time-out, a cancellation and other failures that may pass are never
-/// kept: they are fetched again next time. POST requests (Autodiscover) go straight through. What is
+/// Only GET requests are kept, by their whole URL, and only URLs without a query: a URL that
+/// carries the address (`?emailaddress=`) is asked for by that address alone, so its result is
+/// shared while it is being fetched but not kept, leaving the room to what many lines share (the
+/// ISPDB's entries, a mail host's autoconfig file). A time-out, a cancellation and other failures
+/// that may pass are never kept: they are fetched again next time. POST requests (Autodiscover) go straight through. What is
 /// kept weighs at most ``capacityBytes`` (bodies, plus a fixed share for the rest of each result):
 /// when full, expired results go first, then those closest to expiring.
 ///
@@ -47,9 +49,10 @@ public final class CachingHTTPClient: HTTPFetching {
         let upstream = self.upstream
         let keepFor = self.keepFor
         let url = request.url.description
+        let hasQuery = request.url.pathAndQuery.contains("?")
         let result = try await results.value(
             for: url,
-            keepFor: { result in Self.keeps(result) ? keepFor : nil },
+            keepFor: { result in !hasQuery && Self.keeps(result) ? keepFor : nil },
             cancelled: { HTTPFetchError(.cancelled, url: url, reason: "cancelled") },
             work: { () async throws(HTTPFetchError) -> Result<HTTPResponse, HTTPFetchError> in
                 do throws(HTTPFetchError) {
