@@ -343,6 +343,29 @@ def child_of(pid: int) -> int | None:
         return None
 
 
+def sample_until_exit(process: subprocess.Popen, output: Path, sample_every: float, start: float,
+                      samples: list[dict]) -> int | None:
+    """Samples the tool (the child of /usr/bin/time) until it exits; returns its pid."""
+    target = None
+    done, offset = 0, 0
+    while process.poll() is None:
+        target = target or child_of(process.pid)
+        if target:
+            sample = process_sample(target)
+            if sample and sample[0] >= 2048:  # past exec: the tool itself, not /usr/bin/time's fork
+                with output.open("rb") as written:  # count the lines written since the last sample
+                    written.seek(offset)
+                    chunk = written.read()
+                done, offset = done + chunk.count(b"\n"), offset + len(chunk)
+                samples.append({"seconds": round(time.monotonic() - start, 2), "lines": done,
+                                "rss_kib": sample[0], "fds": sample[1]})
+        try:
+            process.wait(timeout=sample_every)
+        except subprocess.TimeoutExpired:
+            pass
+    return target
+
+
 def run_batch(binary: Path, world: dict, folder: Path, dns_port: int, concurrency: int, input_path: Path,
               sample_every: float, output: Path) -> dict:
     cmd = ["/usr/bin/time", "-v", str(binary), "batch", str(input_path), "--json",
@@ -354,22 +377,14 @@ def run_batch(binary: Path, world: dict, folder: Path, dns_port: int, concurrenc
     with output.open("wb") as out, (folder / "time.txt").open("wb") as err:
         process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         target = None
-        done, offset = 0, 0
-        while process.poll() is None:
-            target = target or child_of(process.pid)
-            if target:
-                sample = process_sample(target)
-                if sample and sample[0] >= 2048:  # past exec: the tool itself, not /usr/bin/time's fork
-                    with output.open("rb") as written:  # count the lines written since the last sample
-                        written.seek(offset)
-                        chunk = written.read()
-                    done, offset = done + chunk.count(b"\n"), offset + len(chunk)
-                    samples.append({"seconds": round(time.monotonic() - start, 2), "lines": done,
-                                    "rss_kib": sample[0], "fds": sample[1]})
-            try:
-                process.wait(timeout=sample_every)
-            except subprocess.TimeoutExpired:
-                pass
+        try:
+            target = sample_until_exit(process, output, sample_every, start, samples)
+        finally:
+            if process.poll() is None:  # interrupted: the tool goes too
+                for pid in (target or child_of(process.pid), process.pid):
+                    if pid:
+                        os.kill(pid, signal.SIGTERM)
+                process.wait()
         seconds = time.monotonic() - start
     report = (folder / "time.txt").read_text(errors="replace")
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report)
@@ -443,7 +458,14 @@ def pick(samples: list[dict], fraction: float) -> dict | None:
     return min(samples, key=lambda sample: abs(sample["lines"] / total - fraction))
 
 
+def stop_on_signal(number: int, _frame) -> None:
+    """SIGTERM and SIGHUP end the script as Ctrl-C does: the world is still taken down."""
+    raise SystemExit(128 + number)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGHUP, stop_on_signal)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--domains", type=int, default=10_000, help="domains in the world (default 10,000)")
     parser.add_argument("--soak", type=int, metavar="LINES",
