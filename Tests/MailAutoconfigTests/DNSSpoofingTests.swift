@@ -71,15 +71,8 @@ private final class DecoyServer: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        let query = Array(envelope.data.readableBytesView)
-        guard query.count > 12 else { return }
-        // The question: the name's labels up to the root, then type and class.
-        var end = 12
-        while end < query.count, query[end] != 0 { end += 1 + Int(query[end]) }
-        end += 5
-        guard end <= query.count else { return }
-        let id = UInt16(query[0]) << 8 | UInt16(query[1])
-        let question = Array(query[12..<end])
+        guard let raw = RawDNSQuestion(Array(envelope.data.readableBytesView)) else { return }
+        let (id, question) = (raw.id, raw.bytes)
 
         func reply(id: UInt16, question: [UInt8], last: UInt8) -> ByteBuffer {
             var bytes: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF), 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0]

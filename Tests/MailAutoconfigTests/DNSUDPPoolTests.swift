@@ -253,26 +253,14 @@ private final class RecordingDNSServer: Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = unwrapInboundIn(data)
-            let query = Array(envelope.data.readableBytesView)
-            guard query.count > 12 else { return }
-            // The question: the name's labels up to the root, then type and class.
-            var end = 12
-            var labels: [String] = []
-            while end < query.count, query[end] != 0 {
-                let length = Int(query[end])
-                guard end + 1 + length <= query.count else { return }
-                labels.append(String(decoding: query[(end + 1)..<(end + 1 + length)], as: UTF8.self))
-                end += 1 + length
-            }
-            end += 5
-            guard end <= query.count else { return }
+            guard let question = RawDNSQuestion(Array(envelope.data.readableBytesView)) else { return }
             let index = recorded.ports.withLock { ports in
                 ports.append(envelope.remoteAddress.port ?? 0)
                 return ports.count - 1
             }
-            guard let (delay, address) = respond(index, labels.joined(separator: ".").lowercased()) else { return }
-            var bytes: [UInt8] = [query[0], query[1], 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0]
-            bytes += query[12..<end]
+            guard let (delay, address) = respond(index, question.name) else { return }
+            var bytes: [UInt8] = [UInt8(question.id >> 8), UInt8(question.id & 0xFF), 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0]
+            bytes += question.bytes
             bytes += [0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4] + address.bytes
             let reply = AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: ByteBuffer(bytes: bytes))
             let channel = context.channel

@@ -513,23 +513,8 @@ private final class FloodingHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        let query = Array(envelope.data.readableBytesView)
-        guard query.count > 12 else { return }
-        // The question: labels up to the root label, then type and class.
-        var end = 12
-        var labels: [String] = []
-        while end < query.count, query[end] != 0 {
-            let length = Int(query[end])
-            guard end + 1 + length <= query.count else { return }
-            labels.append(String(decoding: query[(end + 1)..<(end + 1 + length)], as: UTF8.self))
-            end += 1 + length
-        }
-        end += 5
-        guard end <= query.count else { return }
-        let id = UInt16(query[0]) << 8 | UInt16(query[1])
-        let question = Array(query[12..<end])
-        let type = UInt16(query[end - 4]) << 8 | UInt16(query[end - 3])
-        let name = labels.joined(separator: ".").lowercased()
+        guard let raw = RawDNSQuestion(Array(envelope.data.readableBytesView)) else { return }
+        let (id, question, type, name) = (raw.id, raw.bytes, raw.type, raw.name)
         let typeName = type == 1 ? "A" : type == 28 ? "AAAA" : type == 33 ? "SRV" : type == 15 ? "MX" : "TYPE\(type)"
         let remote = envelope.remoteAddress
         // The forgeries: the same question, records that point elsewhere, every ID but the right one.
