@@ -55,6 +55,8 @@ import threading
 import time
 from pathlib import Path
 
+from bench_support import EX_UNAVAILABLE, bin_path, free_port, require, run
+
 ROOT = Path(__file__).resolve().parent.parent
 ZONE = "batch.test"
 ADDRESS = "127.0.0.30"
@@ -62,35 +64,14 @@ NOTHING = "127.0.0.31"  # mail hosts: loopback, nothing listening
 HOSTERS = 40
 CERTIFICATE_GROUP = 25
 EX_USAGE = 64
-EX_UNAVAILABLE = 69
 
 
 def log(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
-    log("+ " + " ".join(cmd))
-    return subprocess.run(cmd, check=True, **kwargs)
 
 
-def require(program: str, package: str) -> str:
-    path = shutil.which(program) or next(
-        (str(p) for p in (Path("/usr/sbin") / program, Path("/usr/bin") / program) if p.exists()), None)
-    if path is None:
-        log(f"bench-batch.py: {program} not found: install the Debian package {package} "
-            f"(apt-get install -y {package})")
-        sys.exit(EX_UNAVAILABLE)
-    return path
-
-
-# MARK: - The world
-
-def kind(i: int) -> str:
-    """What domain i has: 'none', 'autoconfig' (nginx), 'srv', or 'mx' (a hoster's)."""
-    if i % 100 == 99:
-        return "none"
-    return {0: "autoconfig", 1: "srv", 2: "srv", 3: "srv"}.get(i % 10, "mx")
 
 
 def hoster(i: int) -> int:
@@ -250,19 +231,6 @@ http {{
 """)
 
 
-def free_port() -> int:
-    """A port free on ADDRESS for both UDP and TCP (dnsmasq listens on both)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-            udp.bind((ADDRESS, 0))
-            port = udp.getsockname()[1]
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-                try:
-                    tcp.bind((ADDRESS, port))
-                except OSError:
-                    continue
-                return port
-    sys.exit(f"bench-batch.py: no free port on {ADDRESS} for dnsmasq")
 
 
 def wait_until(check, what: str, seconds: float = 30) -> None:
@@ -443,8 +411,7 @@ def build(scratch: str | None, skip: bool) -> Path:
         cmd += ["--scratch-path", scratch]
     if not skip:
         run(cmd + ["--product", "autoconf-lookup"])
-    out = subprocess.run(cmd + ["--show-bin-path"], check=True, capture_output=True, text=True).stdout
-    binary = Path(out.strip().splitlines()[-1]) / "autoconf-lookup"
+    binary = bin_path(cmd) / "autoconf-lookup"
     if not binary.exists():
         sys.exit(f"bench-batch.py: {binary} is not built; run without --skip-build")
     return binary
@@ -498,7 +465,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         folder = Path(tmp)
         folder.chmod(0o755)  # nginx's workers run as another user and read the sites
-        dns_port = free_port()
+        dns_port = free_port(ADDRESS)
         log(f"bench-batch.py: writing a world of {domains:,} domains in {folder}")
         made = time.monotonic()
         world = write_world(folder, domains, dns_port, args.soak)

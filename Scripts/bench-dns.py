@@ -30,7 +30,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import socket
 import statistics
 import subprocess
@@ -39,6 +38,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_support import bin_path, free_port, require, run
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "Benchmarks"
 ZONE = "bench.test"
@@ -46,22 +47,10 @@ HOSTS = 1000
 MAIL_DOMAINS = 100
 TARGET = 0.5
 EX_USAGE = 64
-EX_UNAVAILABLE = 69
 
 
-def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
-    print("+ " + " ".join(cmd), file=sys.stderr, flush=True)
-    return subprocess.run(cmd, check=True, **kwargs)
 
 
-def require(program: str, package: str) -> str:
-    path = shutil.which(program) or next(
-        (str(p) for p in (Path("/usr/sbin") / program, Path("/usr/bin") / program) if p.exists()), None)
-    if path is None:
-        print(f"bench-dns.py: {program} not found: install the Debian package {package} "
-              f"(apt-get install -y {package})", file=sys.stderr)
-        sys.exit(EX_UNAVAILABLE)
-    return path
 
 
 def throughput_path(build: bool, scratch: str | None) -> Path:
@@ -70,26 +59,12 @@ def throughput_path(build: bool, scratch: str | None) -> Path:
         cmd += ["--scratch-path", scratch]
     if build:
         run(cmd + ["--product", "DNSThroughput"])
-    out = subprocess.run(cmd + ["--show-bin-path"], check=True, capture_output=True, text=True).stdout
-    path = Path(out.strip().splitlines()[-1]) / "DNSThroughput"
+    path = bin_path(cmd) / "DNSThroughput"
     if not path.exists():
         sys.exit(f"bench-dns.py: {path} is not built; run without --skip-build")
     return path
 
 
-def free_port() -> int:
-    """A port free on 127.0.0.1 for both UDP and TCP (dnsmasq listens on both)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-            udp.bind(("127.0.0.1", 0))
-            port = udp.getsockname()[1]
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-                try:
-                    tcp.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-                return port
-    sys.exit("bench-dns.py: no free port on 127.0.0.1 for dnsmasq")
 
 
 def write_world(folder: Path, port: int) -> tuple[Path, Path]:
@@ -186,7 +161,7 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-dns-") as tmp:
         folder = Path(tmp)
-        port = free_port()
+        port = free_port("127.0.0.1")
         config, names = write_world(folder, port)
         run([dnsmasq, "--test", f"--conf-file={config}"], capture_output=True)
         log = folder / "dnsmasq.log"

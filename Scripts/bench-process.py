@@ -27,12 +27,13 @@ import json
 import os
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench_support import bin_path, run
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "Benchmarks"
@@ -40,14 +41,8 @@ SCRATCH = ROOT / ".build-release"  # never the default .build: others build ther
 LOOKUP_ARGS = ["gmail.com", "--offline", "--json"]
 
 
-def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
-    print("+ " + " ".join(cmd), file=sys.stderr, flush=True)
-    return subprocess.run(cmd, check=True, **kwargs)
 
 
-def bin_path(cmd: list[str]) -> Path:
-    out = subprocess.run(cmd + ["--show-bin-path"], check=True, capture_output=True, text=True).stdout
-    return Path(out.strip().splitlines()[-1])
 
 
 def build() -> tuple[Path, Path, Path]:
