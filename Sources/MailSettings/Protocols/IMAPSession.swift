@@ -166,7 +166,9 @@ public struct IMAPSession: MailSession {
     }
 
     private mutating func setCapabilities(_ atoms: [String], from line: String) {
-        capabilityLine = line
+        // Hidden like every other server text the result keeps, echoed password included.
+        let atoms = atoms.map { core.hidingPassword(in: $0) }
+        capabilityLine = core.hidingPassword(in: line)
         core.result.capabilities = atoms
         core.result.authenticationMechanisms = []
         core.result.loginDisabled = false

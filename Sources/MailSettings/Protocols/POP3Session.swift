@@ -60,7 +60,8 @@ public struct POP3Session: MailSession {
             return unexpected(line)
         case .capaList:
             if line == "." { return afterCapabilities() }
-            let item = line.hasPrefix(".") ? String(line.dropFirst()) : line
+            // Hidden like every other server text the result keeps, echoed password included.
+            let item = core.hidingPassword(in: line.hasPrefix(".") ? String(line.dropFirst()) : line)
             core.result.capabilities.append(item)
             let words = item.split(separator: " ")
             switch words.first?.uppercased() {

@@ -145,7 +145,7 @@ public struct SMTPSession: MailSession {
         core.result.capabilities = []
         core.result.authenticationMechanisms = []
         for line in lines {
-            let keyword = String(SMTPReplyLine(line)?.text ?? "")
+            let keyword = core.hidingPassword(in: String(SMTPReplyLine(line)?.text ?? ""))
             core.result.capabilities.append(keyword)
             let words = keyword.split(separator: " ")
             guard let first = words.first?.uppercased() else { continue }

@@ -76,13 +76,42 @@ struct SessionCore: Sendable {
         return close()
     }
 
-    /// Replaces the password in text that came from the server. Passwords shorter than four
-    /// characters are left alone: they would match ordinary words.
+    /// Replaces the password in text that came from the server: as typed, and in the base64
+    /// forms the sessions send it in (`AUTH PLAIN`, and `AUTH LOGIN`'s answer), since a server
+    /// may echo a command it did not understand. Passwords shorter than four characters are
+    /// left alone: they would match ordinary words.
     func hidingPassword(in text: String) -> String {
-        guard let password = goal.credentials?.password, password.count >= 4, text.contains(password) else {
+        guard let credentials = goal.credentials, credentials.password.count >= 4 else {
             return text
         }
-        return text.replacing(password, with: "<hidden>")
+        var bytes = Array(text.utf8)
+        var found = false
+        for secret in [credentials.plainResponse, Base64.encode(credentials.password.utf8), credentials.password] {
+            found = Self.hide(Array(secret.utf8), in: &bytes) || found
+        }
+        return found ? String(decoding: bytes, as: UTF8.self) : text
+    }
+
+    /// Replaces every occurrence of `secret` in `bytes` with `<hidden>` and tells whether there
+    /// was one. Bytes, not `Character`s: a combining mark right after the secret would merge with
+    /// its last letter into another character and hide it from a comparison of characters.
+    private static func hide(_ secret: [UInt8], in bytes: inout [UInt8]) -> Bool {
+        guard !secret.isEmpty, bytes.count >= secret.count else { return false }
+        var shown: [UInt8] = []
+        var index = 0
+        var found = false
+        while index < bytes.count {
+            if index + secret.count <= bytes.count, bytes[index..<index + secret.count].elementsEqual(secret) {
+                shown += Array("<hidden>".utf8)
+                index += secret.count
+                found = true
+            } else {
+                shown.append(bytes[index])
+                index += 1
+            }
+        }
+        if found { bytes = shown }
+        return found
     }
 
     /// Adds mechanisms, upper-cased, keeping the first of each.
