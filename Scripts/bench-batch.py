@@ -70,8 +70,13 @@ def log(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+# MARK: - The world
 
-
+def kind(i: int) -> str:
+    """What domain i has: 'none', 'autoconfig' (nginx), 'srv', or 'mx' (a hoster's)."""
+    if i % 100 == 99:
+        return "none"
+    return {0: "autoconfig", 1: "srv", 2: "srv", 3: "srv"}.get(i % 10, "mx")
 
 
 def hoster(i: int) -> int:
@@ -229,8 +234,6 @@ http {{
 {chr(10).join(servers)}
 }}
 """)
-
-
 
 
 def wait_until(check, what: str, seconds: float = 30) -> None:

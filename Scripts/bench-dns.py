@@ -49,10 +49,6 @@ TARGET = 0.5
 EX_USAGE = 64
 
 
-
-
-
-
 def throughput_path(build: bool, scratch: str | None) -> Path:
     cmd = ["swift", "build", "-c", "release", "--package-path", str(BENCHMARKS)]
     if scratch:
@@ -63,8 +59,6 @@ def throughput_path(build: bool, scratch: str | None) -> Path:
     if not path.exists():
         sys.exit(f"bench-dns.py: {path} is not built; run without --skip-build")
     return path
-
-
 
 
 def write_world(folder: Path, port: int) -> tuple[Path, Path]:

@@ -41,10 +41,6 @@ SCRATCH = ROOT / ".build-release"  # never the default .build: others build ther
 LOOKUP_ARGS = ["gmail.com", "--offline", "--json"]
 
 
-
-
-
-
 def build() -> tuple[Path, Path, Path]:
     lookup_cmd = ["swift", "build", "-c", "release", "--package-path", str(ROOT),
                   "--scratch-path", str(SCRATCH), "--product", "autoconf-lookup"]
