@@ -1,7 +1,7 @@
-// A batch through the library against the loopback world of Scripts/bench-batch.py (issue 8): the
-// same lines looked up 8 at once with one resolver whose DNS answers and HTTP results are shared
-// (what `autoconf-lookup batch` does), and, as the baseline measured in the same run, with a
-// resolver that shares nothing. Each iteration starts with empty caches.
+// A batch through the library (`BatchLookup`, as `autoconf-lookup batch` runs it) against the
+// loopback world of Scripts/bench-batch.py (issue 8): the same lines looked up 8 at once with one
+// resolver whose DNS answers and HTTP results are shared, and, as the baseline measured in the
+// same run, with a resolver that shares nothing. Each iteration starts with empty caches.
 //
 //   sudo Scripts/bench-batch.py --benchmarks     # writes the world, then runs this suite in it
 //
@@ -33,12 +33,10 @@ private struct BatchWorld: Decodable {
         }
     }
 
-    /// The first `lines` lines of the input that are addresses or domains, parsed.
-    func queries() -> [(query: MailQuery, input: String)] {
+    /// The first `lines` lines of the input.
+    func inputs() -> [String] {
         let text = (try? String(contentsOfFile: input, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").prefix(lines).compactMap { line in
-            (try? MailQuery(parsing: String(line))).map { ($0, String(line)) }
-        }
+        return text.split(separator: "\n").prefix(lines).map(String.init)
     }
 
     /// A resolver asking the world's DNS server, trusting its CA; sharing results or not.
@@ -52,37 +50,12 @@ private struct BatchWorld: Decodable {
     }
 }
 
-/// Looks every line up, `concurrency` at once; returns how many found incoming and outgoing servers.
-private func lookUpAll(
-    _ lines: [(query: MailQuery, input: String)], with resolver: AutoconfigResolver, options: ResolverOptions, concurrency: Int
-) async -> Int {
-    await withTaskGroup(of: Bool.self) { group in
-        var next = 0
-        var found = 0
-        func start() {
-            guard next < lines.count else { return }
-            let line = lines[next]
-            next += 1
-            group.addTask {
-                let result = await resolver.resolve(line.query, input: line.input, options: options)
-                return !result.incoming.isEmpty && !result.outgoing.isEmpty
-            }
-        }
-        for _ in 0..<concurrency { start() }
-        while let complete = await group.next() {
-            if complete { found += 1 }
-            start()
-        }
-        return found
-    }
-}
-
 let benchmarks: @Sendable () -> Void = {
     guard let world = BatchWorld.load() else {
         print("BatchBenchmarks: no world; run it through Scripts/bench-batch.py --benchmarks")
         return
     }
-    let queries = world.queries()
+    let inputs = world.inputs()
     let options = ResolverOptions(ispdbBaseURL: world.ispdbURL, earlyAnswer: .whenTrustedSourcesAgree)
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal],
@@ -93,14 +66,18 @@ let benchmarks: @Sendable () -> Void = {
     )
     for sharing in [false, true] {
         let name = sharing
-            ? "Batch of \(queries.count) lines, 8 at once, DNS answers and HTTP results shared"
+            ? "Batch of \(inputs.count) lines, 8 at once, DNS answers and HTTP results shared"
             : "Baseline: the same lines, 8 at once, nothing shared"
         Benchmark(name) { benchmark in
             for _ in benchmark.scaledIterations {
-                let resolver = try! world.resolver(sharing: sharing)
-                let found = await lookUpAll(queries, with: resolver, options: options, concurrency: 8)
+                let batch = BatchLookup(resolver: try! world.resolver(sharing: sharing), options: options, concurrency: 8)
+                var found = 0
+                await batch.lookUp(inputs) { _, outcome in
+                    if outcome.isComplete { found += 1 }
+                    return true
+                }
                 blackHole(found)
-                precondition(found > queries.count / 2, "only \(found) of \(queries.count) lines found servers: is the world up?")
+                precondition(found > inputs.count / 2, "only \(found) of \(inputs.count) lines found servers: is the world up?")
             }
         }
     }

@@ -55,82 +55,32 @@ struct BatchCommand: AsyncParsableCommand {
         let environment = ProcessEnvironment.current()
         let lookupOptions = options.lookupOptions(environment: environment)
         let language = lookupOptions.language
-        let offline = options.offline
-        let resolver: AutoconfigResolver?
-        let resolverOptions = network.resolverOptions(lookup: lookupOptions, offline: offline)
-        if offline {
-            resolver = nil
-        } else {
-            resolver = try network.resolver(sharingResults: true)
-        }
+        let resolverOptions = network.resolverOptions(lookup: lookupOptions, offline: options.offline)
+        // One resolver for every line, sharing DNS answers and HTTP results; none offline.
+        let resolver = options.offline ? nil : try network.resolver(sharingResults: true)
         let progress = ProgressLine(language: language, environment: environment)
         let json = options.json
-        let limit = concurrency
-        // Results that finished before an earlier line are kept until it is written; no line more
-        // than `window` after the first unwritten one starts, so that buffer stays bounded.
-        let window = limit * 16
+        let batch = BatchLookup(resolver: resolver, options: resolverOptions, concurrency: concurrency)
         var allComplete = true
         var outputGone = false
-
-        await withTaskGroup(of: (Int, BatchOutcome).self) { group in
-            var nextToStart = 0
-            var nextToWrite = 0
-            var running = 0
-            var done: [Int: BatchOutcome] = [:]
-            while nextToWrite < entries.count {
-                while running < limit, nextToStart < entries.count, nextToStart - nextToWrite < window {
-                    let index = nextToStart
-                    let entry = entries[index]
-                    group.addTask {
-                        (index, await BatchCommand.lookUp(
-                            entry.input, resolver: resolver, options: resolverOptions, lookup: lookupOptions))
-                    }
-                    nextToStart += 1
-                    running += 1
-                }
-                guard let (index, outcome) = await group.next() else { break }
-                running -= 1
-                done[index] = outcome
-                var lines: [String] = []
-                while let ready = done.removeValue(forKey: nextToWrite) {
-                    let entry = entries[nextToWrite]
-                    if !ready.isComplete { allComplete = false }
-                    lines.append(json
-                        ? BatchRenderer.json(line: entry.line, input: entry.input, outcome: ready)
-                        : BatchRenderer.human(input: entry.input, outcome: ready, language: language))
-                    nextToWrite += 1
-                }
-                if !lines.isEmpty {
-                    progress.clear()
-                    if !StandardOutput.writeLine(lines.joined(separator: "\n")) {
-                        outputGone = true
-                        group.cancelAll()
-                        break
-                    }
-                }
-                progress.show(done: nextToWrite + done.count, total: entries.count)
+        await batch.lookUp(entries.map(\.input)) { index, outcome in
+            let entry = entries[index]
+            if !outcome.isComplete { allComplete = false }
+            progress.clear()
+            guard StandardOutput.writeLine(json
+                ? BatchRenderer.json(line: entry.line, input: entry.input, outcome: outcome)
+                : BatchRenderer.human(input: entry.input, outcome: outcome, language: language))
+            else {
+                outputGone = true
+                return false
             }
+            progress.show(done: index + 1, total: entries.count)
+            return true
         }
         progress.clear()
         if outputGone || !allComplete {
             throw ExitCode(1)
         }
-    }
-
-    /// Looks one line up: offline in the bundled knowledge base, else with the shared resolver.
-    static func lookUp(
-        _ input: String, resolver: AutoconfigResolver?, options: ResolverOptions, lookup: LookupOptions
-    ) async -> BatchOutcome {
-        let query: MailQuery
-        do {
-            query = try MailQuery(parsing: input)
-        } catch {
-            return .error(BatchRenderer.oneLine(error.description))
-        }
-        guard let resolver else {
-            return .result(KnowledgeBase.bundled.lookup(query, input: input, options: lookup))
-        }
-        return .result(await resolver.resolve(query, input: input, options: options))
     }
 
     /// The bytes of FILE, or of standard input for `-`; a usage error when they cannot be read or

@@ -1,3 +1,4 @@
+import MailAutoconfig
 import MailSettings
 
 #if canImport(Glibc)
@@ -8,42 +9,28 @@ import Musl
 import Darwin
 #endif
 
-/// What one input line of `batch` came to.
-enum BatchOutcome: Sendable {
-    /// The lookup ran (complete or not).
-    case result(LookupResult)
-    /// The line is not an address or a domain: the one-line reason.
-    case error(String)
-
-    /// True when at least one incoming and one outgoing server were found.
-    var isComplete: Bool {
-        if case .result(let result) = self { return result.isComplete }
-        return false
-    }
-}
-
 /// The output lines of `batch`: one per input line, JSON Lines or a short human line.
 enum BatchRenderer {
     /// `{"line": N, "input": "…", …the lookup contract's keys…}` or
     /// `{"line": N, "input": "…", "error": "…"}`, on one line.
-    static func json(line: Int, input: String, outcome: BatchOutcome) -> String {
+    static func json(line: Int, input: String, outcome: BatchLookup.Outcome) -> String {
         var members: [(String, JSONValue)] = [("line", .int(line)), ("input", .string(input))]
         switch outcome {
         case .result(let result):
             if case .object(let contract) = result.json { members += contract }
-        case .error(let message):
-            members.append(("error", .string(message)))
+        case .invalid(let message):
+            members.append(("error", .string(oneLine(message))))
         }
         return JSONValue.object(members).compact
     }
 
     /// `alice@gmail.com: POP3 pop.gmail.com:995 SSL/TLS · SMTP smtp.gmail.com:465 SSL/TLS`, the best
     /// incoming and outgoing server; `(none found)` for a side with none; `input: error: …`.
-    static func human(input: String, outcome: BatchOutcome, language: Language) -> String {
+    static func human(input: String, outcome: BatchLookup.Outcome, language: Language) -> String {
         let text = HumanText(language: language)
         switch outcome {
-        case .error(let message):
-            return "\(input): error: \(message)"
+        case .invalid(let message):
+            return "\(input): error: \(oneLine(message))"
         case .result(let result):
             let incoming = result.incoming.first.map { server(settings: $0.settings, text: text) }
                 ?? "\(language == .spanish ? "entrante" : "incoming") \(text.noneFound)"
