@@ -10,7 +10,8 @@
 //   Scripts/fuzz.sh                                   # builds, runs each target, prints a summary
 //
 // Seed corpora live in Fuzz/Corpus/<target>/; Tests/MailSettingsTests/FuzzCorpusReplayTests.swift
-// replays them in the ordinary test run, without libFuzzer.
+// replays them in the ordinary test run, without libFuzzer, through the same checks
+// (Sources/FuzzChecks, which the tests compile through a symbolic link).
 import PackageDescription
 
 import struct Foundation.URL
@@ -23,12 +24,13 @@ let mainPackageIdentity = URL(fileURLWithPath: #filePath)
     .lastPathComponent
     .lowercased()
 
-/// One fuzz target: an executable whose only file defines `LLVMFuzzerTestOneInput`; on Linux its
-/// `<name>_main` comes from Sources/FuzzDriver/FuzzDriver.c (a new target is added there too).
+/// One fuzz target: an executable whose only file defines `LLVMFuzzerTestOneInput`, handing the
+/// bytes to its check in FuzzChecks; on Linux its `<name>_main` comes from
+/// Sources/FuzzDriver/FuzzDriver.c (a new target is added there too).
 func fuzzTarget(_ name: String) -> Target {
     .executableTarget(
         name: name,
-        dependencies: ["FuzzDriver", .product(name: "MailSettings", package: mainPackageIdentity)],
+        dependencies: ["FuzzDriver", "FuzzChecks"],
         // No top-level code and no `main`: libFuzzer's runtime brings its own.
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]
     )
@@ -43,6 +45,13 @@ let package = Package(
     targets: [
         // The Linux entry points: each target's `<name>_main`, handing over to libFuzzer's driver.
         .target(name: "FuzzDriver"),
+        // The invariants, one function a target returning the problems it finds. The main
+        // package's tests compile this folder too, through Tests/MailSettingsTests/FuzzChecks,
+        // so it uses only MailSettings' public API.
+        .target(
+            name: "FuzzChecks",
+            dependencies: [.product(name: "MailSettings", package: mainPackageIdentity)]
+        ),
         // XMLReader, ClientConfigParser (Mozilla autoconfig) and AutodiscoverResponse on any bytes.
         fuzzTarget("FuzzXML"),
         // DNSMessage and DNSHeader on any bytes, with the invariants of what decodes.

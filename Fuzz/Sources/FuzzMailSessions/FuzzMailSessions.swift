@@ -1,4 +1,4 @@
-import MailSettings
+import FuzzChecks
 
 /// Fuzz target for the POP3, SMTP and IMAP session state machines.
 ///
@@ -16,137 +16,13 @@ import MailSettings
 /// and that the password — as text, or in the base64 forms the session sends it in — appears
 /// nowhere in the transcript, the greeting, the failure, the login outcome or the result's
 /// description.
+///
+/// The invariants live in ``FuzzChecks/sessions(_:)``, which the test suite replays the seed
+/// corpus through too; a problem stops the run with its description.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMailSessions(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = start.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? []
-    guard let mode = bytes.first else { return 0 }
-    let stream = Array(bytes.dropFirst())
-
-    let credentials: Credentials?
-    switch (mode >> 3) & 0x03 {
-    case 0: credentials = nil
-    case 1: credentials = Credentials(username: "alice@example.com", password: markerPassword)
-    case 2: credentials = Credentials(username: "alice@example.com", password: markerPassword + "\r\nNOOP")
-    default: credentials = Credentials(username: "fz-user-\u{00E9}", password: markerPassword + "\"\\")
-    }
-    let goal = SessionGoal(startTLS: mode & 0x04 != 0, credentials: credentials)
-    let chunkSize = [1, 7, 64, Int.max][Int((mode >> 5) & 0x03)]
-    let framer = LineFramer(maximumLineBytes: mode & 0x80 != 0 ? 40 : 8192)
-
-    let result: SessionResult
-    switch mode & 0x03 {
-    case 0:
-        var session = POP3Session(goal: goal)
-        result = drive(&session, stream, chunkSize: chunkSize, framer: framer)
-    case 1:
-        var session = SMTPSession(goal: goal, clientName: "fuzz.example")
-        result = drive(&session, stream, chunkSize: chunkSize, framer: framer)
-    default:
-        var session = IMAPSession(goal: goal)
-        result = drive(&session, stream, chunkSize: chunkSize, framer: framer)
-    }
-    if let credentials { checkHidden(credentials, in: result) }
+    let problems = FuzzChecks.sessions(bytes)
+    precondition(problems.isEmpty, problems.joined(separator: "; "))
     return 0
-}
-
-/// A password no server would send by chance, so that finding it in the output means it leaked.
-private let markerPassword = "Fz9-pass-MARKER"
-
-/// Runs one conversation and returns its result.
-private func drive<Session: MailSession>(
-    _ session: inout Session, _ stream: [UInt8], chunkSize: Int, framer: LineFramer
-) -> SessionResult {
-    var framer = framer
-    let size = min(chunkSize, max(stream.count, 1))
-    var chunks = stride(from: 0, to: stream.count, by: size).map { stream[$0..<min($0 + size, stream.count)] }[...]
-    var lines: [String] = []
-    var tooLong = false
-    var step = session.start()
-    precondition(step == .read, "a session that does not wait for the greeting")
-    // Every line is read once, and every read line causes at most a send and a handshake.
-    let budget = 4 * (stream.count + 8)
-    var turns = 0
-    while true {
-        turns += 1
-        precondition(turns <= budget, "the session goes round without reading")
-        switch step {
-        case .read:
-            while lines.isEmpty, !tooLong, let chunk = chunks.popFirst() {
-                do {
-                    lines += try framer.append(chunk)
-                } catch {
-                    lines += error.completeLines
-                    tooLong = true
-                }
-            }
-            if let line = lines.first {
-                lines.removeFirst()
-                step = session.receive(line)
-            } else if tooLong {
-                tooLong = false
-                chunks = []  // the prober gives up on the connection
-                step = session.lineTooLong()
-                guard case .close = step else { preconditionFailure("lineTooLong() did not close") }
-            } else {
-                step = session.connectionClosed()
-                guard case .close = step else { preconditionFailure("connectionClosed() did not close") }
-            }
-        case .send(let line):
-            precondition(
-                !line.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" },
-                "the session sends a line with CR, LF or NUL: \(line.debugDescription)")
-            step = .read
-        case .startTLS:
-            step = session.tlsEstablished()
-        case .close(let result):
-            precondition(result == session.result, "the closing result differs from the session's")
-            // Ended means ended.
-            for next in [session.receive("+OK * 220 a1 OK"), session.tlsEstablished(), session.connectionClosed(), session.lineTooLong()] {
-                guard case .close = next else { preconditionFailure("a closed session did \(next)") }
-            }
-            return session.result
-        }
-    }
-}
-
-/// The password, in every form the sessions send it, must be nowhere in what they report.
-private func checkHidden(_ credentials: Credentials, in result: SessionResult) {
-    let secrets = [
-        Array(credentials.password.utf8),
-        Array(base64(Array(credentials.password.utf8)).utf8),
-        Array(base64([0] + Array(credentials.username.utf8) + [0] + Array(credentials.password.utf8)).utf8),
-    ]
-    var texts = result.transcript.map(\.text)
-    texts += [result.greeting ?? "", result.failure?.reply ?? "", String(describing: result), String(reflecting: result)]
-    if case .rejected(_, let reply) = result.login { texts.append(reply) }
-    for text in texts {
-        let haystack = Array(text.utf8)
-        for secret in secrets where contains(haystack, secret) {
-            preconditionFailure("the password shows in \(text.debugDescription)")
-        }
-    }
-}
-
-private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-    guard haystack.count >= needle.count else { return false }
-    for start in 0...(haystack.count - needle.count) where haystack[start..<start + needle.count].elementsEqual(needle) {
-        return true
-    }
-    return false
-}
-
-/// Standard base64 with padding, as SASL sends it.
-private func base64(_ bytes: [UInt8]) -> String {
-    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-    var out: [UInt8] = []
-    var index = 0
-    while index < bytes.count {
-        let chunk = bytes[index..<min(index + 3, bytes.count)]
-        let value = chunk.enumerated().reduce(0) { $0 | Int($1.element) << (16 - 8 * $1.offset) }
-        for position in 0..<4 {
-            out.append(position <= chunk.count ? alphabet[(value >> (18 - 6 * position)) & 0x3F] : UInt8(ascii: "="))
-        }
-        index += 3
-    }
-    return String(decoding: out, as: UTF8.self)
 }
