@@ -7,7 +7,16 @@ import MailSettings
 /// non-empty list; the main package's tests compile this same folder (through a link in
 /// `Tests/MailSettingsTests/FuzzChecks`) and replay the seed corpora and the regression inputs
 /// through it. Only the public API of MailSettings is used, so both packages can build it.
-public enum FuzzChecks {}
+public enum FuzzChecks {
+    /// What a libFuzzer entry point does with its input: runs `check` on the bytes and stops the
+    /// run, with the problems as its message, when there are any.
+    public static func fuzz(_ check: ([UInt8]) -> [String], _ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+        let bytes = start.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? []
+        let problems = check(bytes)
+        precondition(problems.isEmpty, problems.joined(separator: "; "))
+        return 0
+    }
+}
 
 extension FuzzChecks {
     /// The problems one check has found so far, in the order found.

@@ -21,8 +21,5 @@ import FuzzChecks
 /// corpus through too; a problem stops the run with its description.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMailSessions(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    let bytes = start.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? []
-    let problems = FuzzChecks.sessions(bytes)
-    precondition(problems.isEmpty, problems.joined(separator: "; "))
-    return 0
+    FuzzChecks.fuzz(FuzzChecks.sessions, start, count)
 }

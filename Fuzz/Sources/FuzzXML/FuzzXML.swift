@@ -16,8 +16,5 @@ import FuzzChecks
 /// corpus through too; a problem stops the run with its description.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzXML(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    let bytes = start.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? []
-    let problems = FuzzChecks.xml(bytes)
-    precondition(problems.isEmpty, problems.joined(separator: "; "))
-    return 0
+    FuzzChecks.fuzz(FuzzChecks.xml, start, count)
 }
